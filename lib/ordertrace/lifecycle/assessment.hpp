@@ -1,0 +1,89 @@
+#pragma once
+// What the lifecycle engine concludes about one order: a verdict with its evidence.
+// Renderers only format this value; they never re-run rules.
+
+#include <ordertrace/model/ids.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ordertrace::lifecycle {
+
+enum class Verdict { not_found, completed, lost, inconsistent, abandoned, stalled, on_track };
+// As spelled in lifecycle.md: "NOT_FOUND", "COMPLETED", ...
+std::string_view to_string(Verdict verdict) noexcept;
+
+// How a span said which state was reached.
+enum class StateSource { attribute, event, rule };
+std::string_view to_string(StateSource source) noexcept;
+
+struct SpanPointer {
+  model::TraceId trace_id;
+  model::SpanId span_id;
+  std::string service;
+  std::string operation;
+  std::int64_t time_ns = 0;
+};
+
+// One state reached (first occurrence, or a repeat).
+struct Transition {
+  std::string state;
+  std::int64_t time_ns = 0; // transition time as observed (event time, else span end)
+  // Time after skew correction, used for ordering and durations.
+  std::int64_t corrected_time_ns = 0;
+  StateSource source = StateSource::attribute;
+  SpanPointer span;
+  int repeats = 0; // further occurrences (redeliveries) of the same state
+};
+
+// Time spent between two consecutive reached states.
+struct Stage {
+  std::string from_state;
+  std::string to_state;
+  std::int64_t duration_ns = 0; // clamped at 0 between causally ordered states
+  std::optional<std::int64_t> allowance_ns;
+  bool over_allowance = false;
+};
+
+// A span that proves the verdict.
+struct Evidence {
+  enum class Kind { error, unconsumed_message, waiting_message, repeated_state, clock_skew, state };
+  Kind kind = Kind::state;
+  SpanPointer span;
+  std::string message;        // error message (status message or exception.message)
+  std::string queue;          // destination of a message
+  std::optional<int> http_status;
+  std::string detail;         // one human sentence
+};
+std::string_view to_string(Evidence::Kind kind) noexcept;
+
+struct Assessment {
+  std::string order_id;
+  Verdict verdict = Verdict::not_found;
+  std::string reason; // one sentence: why this verdict
+
+  std::vector<Transition> timeline;  // first occurrences in lifecycle order
+  std::vector<Transition> repeats;   // further occurrences, for evidence
+  std::vector<Stage> stages;
+  std::vector<std::string> missing_states; // required states skipped before the last state
+
+  std::optional<std::string> last_state;
+  std::optional<std::int64_t> last_state_time_ns;
+  std::optional<std::string> expected_next_state;
+  std::optional<std::string> expected_owner;
+  std::optional<std::string> suspect; // STALLED and LOST only
+  std::optional<std::int64_t> allowance_ns;  // allowance in force
+  std::optional<std::int64_t> waiting_ns;    // now - last state
+  std::optional<std::int64_t> deadline_ns;   // last state + allowance
+
+  std::vector<Evidence> evidence;
+  std::vector<std::string> warnings; // gaps, skew, incomplete data
+  std::vector<model::TraceId> traces; // every trace that holds a span of the order
+  std::int64_t first_seen_ns = 0;
+  std::int64_t last_seen_ns = 0;
+  std::int64_t now_ns = 0;
+};
+
+} // namespace ordertrace::lifecycle

@@ -1,0 +1,55 @@
+#pragma once
+// The lifecycle as data: states, owners, allowances, the tracing contract's keys and
+// the mapping rules for services that cannot be changed. Loaded and validated by
+// config/lifecycle_file; the engine only reads it.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ordertrace::lifecycle {
+
+// Durations are whole nanoseconds, like every time in the model.
+using Nanoseconds = std::int64_t;
+
+struct StateDefinition {
+  std::string name;     // "SUBMITTED"
+  std::string owner;    // service that sets it: "shop-api"
+  bool required = true; // optional states may be skipped (FILE_UPLOADED)
+  // Time allowed to reach the next state; nullopt on the final state.
+  std::optional<Nanoseconds> allowance;
+  // Queues (destination names) that carry the transition from this state to the next.
+  std::vector<std::string> queues;
+};
+
+// service + operation-name glob and/or attribute glob -> state. Globs know '*' and '?'.
+struct MappingRule {
+  std::string service;
+  std::optional<std::string> operation; // glob over the span name
+  std::optional<std::string> attribute; // key, with attribute_value as its glob
+  std::optional<std::string> attribute_value;
+  std::string state;
+};
+
+struct Definition {
+  std::string name = "default";
+  std::vector<StateDefinition> states; // in lifecycle order; the last is the final state
+  // Before this state a stop is an abandoned cart, not a lost order.
+  std::string commitment_state = "SUBMITTED";
+  std::vector<std::string> order_id_keys = {"order.id", "order_id", "orderId", "app.order.id"};
+  std::string status_attribute = "order.status";
+  std::string status_event = "order.status_changed";
+  std::vector<MappingRule> rules;
+  double lost_factor = 3.0; // LOST by time at lost_factor x allowance
+  // peer.service / server.address / net.peer.name / URL host -> service name.
+  std::map<std::string, std::string> addresses;
+  // Services to search when a search needs a service name (defaults to the owners).
+  std::vector<std::string> services;
+
+  // Index of the state with that name, or nullopt.
+  std::optional<std::size_t> index_of(std::string_view state) const;
+};
+
+} // namespace ordertrace::lifecycle

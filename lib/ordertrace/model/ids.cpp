@@ -1,0 +1,149 @@
+#include <ordertrace/model/ids.hpp>
+
+#include <array>
+
+namespace ordertrace::model {
+namespace {
+
+constexpr char k_hex_digits[] = "0123456789abcdef";
+
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+void append_hex(std::string& out, std::uint64_t value) {
+  for (int shift = 60; shift >= 0; shift -= 4) {
+    out.push_back(k_hex_digits[(value >> shift) & 0xF]);
+  }
+}
+
+// Parses up to `max_digits` hex digits into a big-endian array of 64-bit words.
+template <std::size_t Words>
+bool parse_hex(std::string_view text, std::array<std::uint64_t, Words>& words) {
+  if (text.empty() || text.size() > Words * 16) {
+    return false;
+  }
+  words.fill(0);
+  std::size_t digit_index = 0;
+  const std::size_t total = Words * 16;
+  for (std::size_t i = 0; i < total; ++i) {
+    int value = 0;
+    if (i >= total - text.size()) {
+      value = hex_value(text[digit_index++]);
+      if (value < 0) {
+        return false;
+      }
+    }
+    words[i / 16] = (words[i / 16] << 4) | static_cast<std::uint64_t>(value);
+  }
+  return true;
+}
+
+int base64_value(char c) noexcept {
+  if (c >= 'A' && c <= 'Z') {
+    return c - 'A';
+  }
+  if (c >= 'a' && c <= 'z') {
+    return c - 'a' + 26;
+  }
+  if (c >= '0' && c <= '9') {
+    return c - '0' + 52;
+  }
+  if (c == '+' || c == '-') {
+    return 62;
+  }
+  if (c == '/' || c == '_') {
+    return 63;
+  }
+  return -1;
+}
+
+// Decodes standard or URL-safe base64 (padding optional) into exactly `Bytes` bytes.
+template <std::size_t Bytes>
+bool parse_base64(std::string_view text, std::array<std::uint8_t, Bytes>& bytes) {
+  while (!text.empty() && text.back() == '=') {
+    text.remove_suffix(1);
+  }
+  if (text.size() != (Bytes * 4 + 2) / 3) {
+    return false;
+  }
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  std::size_t out = 0;
+  for (char c : text) {
+    const int value = base64_value(c);
+    if (value < 0) {
+      return false;
+    }
+    buffer = (buffer << 6) | static_cast<std::uint32_t>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      if (out == Bytes) {
+        return false;
+      }
+      bytes[out++] = static_cast<std::uint8_t>((buffer >> bits) & 0xFF);
+    }
+  }
+  return out == Bytes;
+}
+
+std::uint64_t load_big_endian(const std::uint8_t* bytes) noexcept {
+  std::uint64_t value = 0;
+  for (int i = 0; i < 8; ++i) {
+    value = (value << 8) | bytes[i];
+  }
+  return value;
+}
+
+} // namespace
+
+std::string TraceId::hex() const {
+  std::string out;
+  out.reserve(32);
+  append_hex(out, high);
+  append_hex(out, low);
+  return out;
+}
+
+std::optional<TraceId> TraceId::parse(std::string_view text) {
+  std::array<std::uint64_t, 2> words{};
+  if (parse_hex(text, words)) {
+    return TraceId{words[0], words[1]};
+  }
+  std::array<std::uint8_t, 16> bytes{};
+  if (text.size() >= 22 && parse_base64(text, bytes)) {
+    return TraceId{load_big_endian(bytes.data()), load_big_endian(bytes.data() + 8)};
+  }
+  return std::nullopt;
+}
+
+std::string SpanId::hex() const {
+  std::string out;
+  out.reserve(16);
+  append_hex(out, value);
+  return out;
+}
+
+std::optional<SpanId> SpanId::parse(std::string_view text) {
+  std::array<std::uint64_t, 1> words{};
+  if (parse_hex(text, words)) {
+    return SpanId{words[0]};
+  }
+  std::array<std::uint8_t, 8> bytes{};
+  if (text.size() >= 11 && parse_base64(text, bytes)) {
+    return SpanId{load_big_endian(bytes.data())};
+  }
+  return std::nullopt;
+}
+
+} // namespace ordertrace::model

@@ -1,0 +1,102 @@
+#include <ordertrace/model/span.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace ordertrace::model {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+const std::string k_no_service;
+
+} // namespace
+
+std::string_view to_string(SpanKind kind) noexcept {
+  switch (kind) {
+  case SpanKind::internal:
+    return "internal";
+  case SpanKind::server:
+    return "server";
+  case SpanKind::client:
+    return "client";
+  case SpanKind::producer:
+    return "producer";
+  case SpanKind::consumer:
+    return "consumer";
+  case SpanKind::unspecified:
+    break;
+  }
+  return "unspecified";
+}
+
+std::optional<SpanKind> parse_span_kind(std::string_view text) noexcept {
+  constexpr std::string_view prefix = "SPAN_KIND_";
+  if (text.size() > prefix.size() && iequals(text.substr(0, prefix.size()), prefix)) {
+    text.remove_prefix(prefix.size());
+  }
+  for (SpanKind kind : {SpanKind::unspecified, SpanKind::internal, SpanKind::server,
+                        SpanKind::client, SpanKind::producer, SpanKind::consumer}) {
+    if (iequals(text, to_string(kind))) {
+      return kind;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(StatusCode code) noexcept {
+  switch (code) {
+  case StatusCode::ok:
+    return "OK";
+  case StatusCode::error:
+    return "ERROR";
+  case StatusCode::unset:
+    break;
+  }
+  return "UNSET";
+}
+
+std::string to_string(const AttributeValue& value) {
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string>) {
+          return v;
+        } else if constexpr (std::is_same_v<T, bool>) {
+          return v ? "true" : "false";
+        } else {
+          return fmt::format("{}", v);
+        }
+      },
+      value);
+}
+
+const AttributeValue* find_attribute(const Attributes& attributes, std::string_view key) noexcept {
+  for (const auto& attribute : attributes) {
+    if (attribute.key == key) {
+      return &attribute.value;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<std::string> find_attribute_text(const Attributes& attributes,
+                                               std::string_view key) {
+  if (const auto* value = find_attribute(attributes, key)) {
+    return to_string(*value);
+  }
+  return std::nullopt;
+}
+
+const std::string& Span::service() const noexcept {
+  return resource ? resource->service_name : k_no_service;
+}
+
+} // namespace ordertrace::model

@@ -1,0 +1,48 @@
+#pragma once
+// The one error policy of ordertrace: a small exception hierarchy, thrown where a
+// failure stops the current command and caught once, in app::run, which prints
+// "ordertrace: error: <what>" and exits with the code of the exception's kind.
+// Expected outcomes (an order not found, a verdict) are values, never exceptions.
+
+#include <stdexcept>
+#include <string>
+
+namespace ordertrace {
+
+// Exit codes shared by every subcommand (../shared/spec/cli.md).
+enum class ExitCode : int {
+  ok = 0,
+  runtime_error = 1,
+  usage_error = 2,
+  lost_orders_found = 3,
+  order_not_found = 4,
+  jaeger_unavailable = 5,
+  authentication_required = 6,
+  cache_unusable = 7,
+};
+
+// Base of every error ordertrace reports; the message is one line, without secrets.
+class Error : public std::runtime_error {
+public:
+  explicit Error(const std::string& message, ExitCode code = ExitCode::runtime_error)
+      : std::runtime_error(message), m_code(code) {}
+  ExitCode code() const noexcept { return m_code; }
+
+private:
+  ExitCode m_code;
+};
+
+// A bad option, argument or value given by the user (exit 2).
+class UsageError : public Error {
+public:
+  explicit UsageError(const std::string& message) : Error(message, ExitCode::usage_error) {}
+};
+
+// Input that cannot be read or understood: a trace file, a lifecycle file (exit 1).
+// The message names the file and the place in it.
+class InputError : public Error {
+public:
+  explicit InputError(const std::string& message) : Error(message, ExitCode::runtime_error) {}
+};
+
+} // namespace ordertrace
