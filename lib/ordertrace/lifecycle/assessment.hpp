@@ -52,10 +52,10 @@ struct Evidence {
   enum class Kind { error, unconsumed_message, waiting_message, repeated_state, clock_skew, state };
   Kind kind = Kind::state;
   SpanPointer span;
-  std::string message;        // error message (status message or exception.message)
-  std::string queue;          // destination of a message
+  std::string message; // error message (status message or exception.message)
+  std::string queue;   // destination of a message
   std::optional<int> http_status;
-  std::string detail;         // one human sentence
+  std::string detail; // one human sentence
 };
 std::string_view to_string(Evidence::Kind kind) noexcept;
 
@@ -64,8 +64,8 @@ struct Assessment {
   Verdict verdict = Verdict::not_found;
   std::string reason; // one sentence: why this verdict
 
-  std::vector<Transition> timeline;  // first occurrences in lifecycle order
-  std::vector<Transition> repeats;   // further occurrences, for evidence
+  std::vector<Transition> timeline; // first occurrences in lifecycle order
+  std::vector<Transition> repeats;  // further occurrences, for evidence
   std::vector<Stage> stages;
   std::vector<std::string> missing_states; // required states skipped before the last state
 
@@ -73,13 +73,13 @@ struct Assessment {
   std::optional<std::int64_t> last_state_time_ns;
   std::optional<std::string> expected_next_state;
   std::optional<std::string> expected_owner;
-  std::optional<std::string> suspect; // STALLED and LOST only
-  std::optional<std::int64_t> allowance_ns;  // allowance in force
-  std::optional<std::int64_t> waiting_ns;    // now - last state
-  std::optional<std::int64_t> deadline_ns;   // last state + allowance
+  std::optional<std::string> suspect;       // STALLED and LOST only
+  std::optional<std::int64_t> allowance_ns; // allowance in force
+  std::optional<std::int64_t> waiting_ns;   // now - last state
+  std::optional<std::int64_t> deadline_ns;  // last state + allowance
 
   std::vector<Evidence> evidence;
-  std::vector<std::string> warnings; // gaps, skew, incomplete data
+  std::vector<std::string> warnings;  // gaps, skew, incomplete data
   std::vector<model::TraceId> traces; // every trace that holds a span of the order
   std::int64_t first_seen_ns = 0;
   std::int64_t last_seen_ns = 0;

@@ -1,0 +1,879 @@
+#include <ordertrace/lifecycle/conventions.hpp>
+#include <ordertrace/lifecycle/engine.hpp>
+#include <ordertrace/lifecycle/span_graph.hpp>
+#include <ordertrace/util/strings.hpp>
+#include <ordertrace/util/time.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace ordertrace::lifecycle {
+namespace {
+
+using model::Span;
+using model::SpanKind;
+
+// A span that says a state was reached.
+struct Signal {
+  std::size_t state = 0; // index into Definition::states
+  std::size_t span = 0;  // index into the graph
+  std::int64_t time_ns = 0;
+  std::int64_t corrected_ns = 0;
+  StateSource source = StateSource::attribute;
+};
+
+// Skews below this are jitter and µs truncation, corrected silently.
+constexpr std::int64_t k_reported_skew_ns = util::k_ns_per_second;
+
+class Assessor {
+public:
+  Assessor(const Definition& definition, std::span<const Span> spans, const std::string& order_id,
+           std::int64_t now_ns)
+      : m_definition(definition), m_graph(spans), m_order_id(order_id), m_now_ns(now_ns) {
+    m_result.order_id = order_id;
+    m_result.now_ns = now_ns;
+  }
+
+  Assessment run() {
+    find_order_spans();
+    if (m_order_spans.empty()) {
+      m_result.verdict = Verdict::not_found;
+      m_result.reason =
+          fmt::format("no span carries order id \"{}\" in the searched data", m_order_id);
+      return std::move(m_result);
+    }
+    describe_spans();
+    extract_signals();
+    correct_skew();
+    build_timeline();
+    if (m_first.empty()) {
+      // Spans of the order exist but none says a state: nothing to judge progress by.
+      m_result.verdict = Verdict::inconsistent;
+      m_result.reason = "spans of the order were found, but none of them reports a state";
+      collect_errors_as_evidence();
+      return std::move(m_result);
+    }
+    decide();
+    return std::move(m_result);
+  }
+
+private:
+  // --- Which spans belong to the order -------------------------------------------
+
+  // Causal predecessors a span may inherit its order id from: its parent, then (for a
+  // consumer, or a span with no parent at all) the spans it links to.
+  std::vector<std::size_t> inheritance_sources(std::size_t index) const {
+    std::vector<std::size_t> sources;
+    if (auto parent = m_graph.parent(index)) {
+      sources.push_back(*parent);
+    }
+    const auto& span = m_graph.span(index);
+    if (span.kind == SpanKind::consumer || !span.parent) {
+      const auto& targets = m_graph.link_targets(index);
+      sources.insert(sources.end(), targets.begin(), targets.end());
+    }
+    return sources;
+  }
+
+  // Resolves every span's order id (own, else inherited), iteratively so that a
+  // pathological parent chain cannot overflow the stack.
+  void find_order_spans() {
+    const std::size_t n = m_graph.size();
+    std::vector<std::optional<std::string>> order_of(n);
+    std::vector<std::uint8_t> state(n, 0); // 0 new, 1 on the stack, 2 resolved
+    struct Frame {
+      std::size_t index;
+      std::size_t next_source;
+      std::vector<std::size_t> sources;
+    };
+    for (std::size_t start = 0; start < n; ++start) {
+      if (state[start] == 2) {
+        continue;
+      }
+      std::vector<Frame> stack;
+      stack.push_back({start, 0, {}});
+      while (!stack.empty()) {
+        Frame& frame = stack.back();
+        const std::size_t i = frame.index;
+        if (state[i] == 0) {
+          state[i] = 1;
+          if (auto own = own_order_id(m_definition, m_graph.span(i))) {
+            order_of[i] = std::move(own);
+            state[i] = 2;
+            stack.pop_back();
+            continue;
+          }
+          frame.sources = inheritance_sources(i);
+        }
+        if (frame.next_source > 0) {
+          const std::size_t previous = frame.sources[frame.next_source - 1];
+          if (state[previous] == 2 && order_of[previous]) {
+            order_of[i] = order_of[previous];
+            state[i] = 2;
+            stack.pop_back();
+            continue;
+          }
+        }
+        if (frame.next_source < frame.sources.size()) {
+          const std::size_t source = frame.sources[frame.next_source++];
+          if (state[source] == 0) {
+            stack.push_back({source, 0, {}});
+          }
+          continue; // resolved or on the stack (a cycle): checked on the next round
+        }
+        state[i] = 2;
+        stack.pop_back();
+      }
+    }
+    m_in_order.assign(n, false);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (order_of[i] && *order_of[i] == m_order_id) {
+        m_in_order[i] = true;
+        m_order_spans.push_back(i);
+      }
+    }
+  }
+
+  void describe_spans() {
+    std::vector<std::pair<std::int64_t, model::TraceId>> traces;
+    std::set<model::TraceId> seen;
+    std::size_t orphans = 0;
+    std::set<std::string> jaeger_warnings;
+    m_result.first_seen_ns = m_graph.span(m_order_spans.front()).start_ns;
+    m_result.last_seen_ns = m_graph.span(m_order_spans.front()).end_ns;
+    for (std::size_t i : m_order_spans) {
+      const auto& span = m_graph.span(i);
+      m_result.first_seen_ns = std::min(m_result.first_seen_ns, span.start_ns);
+      m_result.last_seen_ns = std::max(m_result.last_seen_ns, span.end_ns);
+      if (seen.insert(span.trace_id).second) {
+        traces.emplace_back(span.start_ns, span.trace_id);
+      } else {
+        for (auto& [start, id] : traces) {
+          if (id == span.trace_id) {
+            start = std::min(start, span.start_ns);
+          }
+        }
+      }
+      if (m_graph.parent_missing(i)) {
+        ++orphans;
+      }
+      for (const auto& warning : span.warnings) {
+        jaeger_warnings.insert(warning);
+      }
+    }
+    std::sort(traces.begin(), traces.end());
+    for (const auto& [start, id] : traces) {
+      m_result.traces.push_back(id);
+    }
+    if (orphans > 0) {
+      warn(fmt::format("{} span(s) of the order name a parent that is not in the data "
+                       "(an incomplete trace: unsampled, dropped or not yet exported)",
+                       orphans));
+    }
+    constexpr std::size_t k_max_jaeger_warnings = 5;
+    std::size_t shown = 0;
+    for (const auto& warning : jaeger_warnings) {
+      if (shown++ == k_max_jaeger_warnings) {
+        warn(fmt::format("and {} more Jaeger warning(s)",
+                         jaeger_warnings.size() - k_max_jaeger_warnings));
+        break;
+      }
+      warn("Jaeger: " + warning);
+    }
+  }
+
+  // --- States reached --------------------------------------------------------------
+
+  bool rule_matches(const MappingRule& rule, const Span& span) const {
+    if (rule.service != span.service()) {
+      return false;
+    }
+    if (rule.operation &&
+        (named_only_by_http_method(span) || !util::glob_match(*rule.operation, span.operation))) {
+      return false;
+    }
+    if (rule.attribute) {
+      auto value = model::find_attribute_text(span.attributes, *rule.attribute);
+      if (!value || !util::glob_match(rule.attribute_value.value_or("*"), *value)) {
+        return false;
+      }
+    }
+    return rule.operation || rule.attribute;
+  }
+
+  void add_signal(std::size_t state, std::size_t span, std::int64_t time, StateSource source) {
+    for (const auto& signal : m_signals) {
+      if (signal.span == span && signal.state == state) {
+        return; // the same transition said twice on one span (attribute and event)
+      }
+    }
+    m_signals.push_back({state, span, time, time, source});
+  }
+
+  void note_unknown_state(const std::string& name, const Span& span) {
+    if (m_unknown_states.insert(name).second) {
+      warn(fmt::format("span {} ({} {}) reports state \"{}\", which the lifecycle does not know",
+                       span.span_id.hex(), span.service(), span.operation, name));
+    }
+  }
+
+  void extract_signals() {
+    for (std::size_t i : m_order_spans) {
+      const auto& span = m_graph.span(i);
+      // Events first: their time is the transition's time, the attribute's is the span end.
+      for (const auto& event : span.events) {
+        if (event.name != m_definition.status_event) {
+          continue;
+        }
+        if (auto name =
+                model::find_attribute_text(event.attributes, m_definition.status_attribute)) {
+          if (auto state = m_definition.index_of(*name)) {
+            add_signal(*state, i, event.time_ns, StateSource::event);
+          } else {
+            note_unknown_state(*name, span);
+          }
+        }
+      }
+      if (auto name = model::find_attribute_text(span.attributes, m_definition.status_attribute)) {
+        if (auto state = m_definition.index_of(*name)) {
+          add_signal(*state, i, span.end_ns, StateSource::attribute);
+        } else {
+          note_unknown_state(*name, span);
+        }
+      }
+      // A rule only reads the operation name, so a failed call cannot have reached the state.
+      if (is_error(span)) {
+        continue;
+      }
+      for (const auto& rule : m_definition.rules) {
+        if (rule_matches(rule, span)) {
+          if (auto state = m_definition.index_of(rule.state)) {
+            add_signal(*state, i, span.end_ns, StateSource::rule);
+          }
+        }
+      }
+    }
+  }
+
+  // --- Clock skew ------------------------------------------------------------------
+
+  // How far a child's clock must move so that it no longer starts before its causal
+  // parent (and, for a synchronous call, sits inside it); 0 when it already does.
+  static std::int64_t required_shift(const Span& parent, const Span& child, bool is_link) {
+    const bool synchronous =
+        !is_link && parent.kind == SpanKind::client && child.kind == SpanKind::server;
+    if (synchronous) {
+      const std::int64_t parent_duration = parent.end_ns - parent.start_ns;
+      const std::int64_t child_duration = child.end_ns - child.start_ns;
+      if (child.start_ns >= parent.start_ns && child.end_ns <= parent.end_ns) {
+        return 0;
+      }
+      // Centre the server inside the client: half the remaining time each way.
+      const std::int64_t latency =
+          std::max<std::int64_t>(0, (parent_duration - child_duration) / 2);
+      return parent.start_ns + latency - child.start_ns;
+    }
+    return child.start_ns < parent.start_ns ? parent.start_ns - child.start_ns : 0;
+  }
+
+  void correct_skew() {
+    struct Shift {
+      std::int64_t value = 0;
+      std::size_t child = 0;
+      std::string reference;
+    };
+    std::map<std::string, Shift> shifts;
+    auto consider = [&](std::size_t parent_index, std::size_t child_index, bool is_link) {
+      const auto& parent = m_graph.span(parent_index);
+      const auto& child = m_graph.span(child_index);
+      if (parent.service() == child.service()) {
+        return;
+      }
+      const std::int64_t shift = required_shift(parent, child, is_link);
+      if (shift == 0) {
+        return;
+      }
+      auto& current = shifts[child.service()];
+      if (std::abs(shift) > std::abs(current.value)) {
+        current = {shift, child_index, parent.service()};
+      }
+    };
+    for (std::size_t i : m_order_spans) {
+      if (auto parent = m_graph.parent(i)) {
+        consider(*parent, i, false);
+      }
+      for (std::size_t target : m_graph.link_targets(i)) {
+        consider(target, i, true);
+      }
+    }
+    for (const auto& [service, shift] : shifts) {
+      m_skew[service] = shift.value;
+      if (std::abs(shift.value) < k_reported_skew_ns) {
+        continue;
+      }
+      const auto& span = m_graph.span(shift.child);
+      const std::string direction = shift.value > 0 ? "behind" : "ahead of";
+      const std::string detail = fmt::format(
+          "the clock of {} is about {} {} {}: its spans start before their causal parent; "
+          "its times were corrected by {}{}",
+          service, util::format_duration(std::abs(shift.value)), direction, shift.reference,
+          shift.value > 0 ? "+" : "-", util::format_duration(std::abs(shift.value)));
+      warn(detail);
+      add_evidence(Evidence::Kind::clock_skew, shift.child, span.start_ns, detail);
+    }
+    for (auto& signal : m_signals) {
+      signal.corrected_ns = signal.time_ns + skew_of(signal.span);
+    }
+  }
+
+  std::int64_t skew_of(std::size_t span) const {
+    auto it = m_skew.find(m_graph.span(span).service());
+    return it == m_skew.end() ? 0 : it->second;
+  }
+  std::int64_t corrected_start(std::size_t span) const {
+    return m_graph.span(span).start_ns + skew_of(span);
+  }
+
+  // --- Timeline --------------------------------------------------------------------
+
+  // True when `earlier` causally precedes `later` (same span excluded).
+  bool causally_before(const Signal& earlier, const Signal& later) {
+    if (earlier.span == later.span) {
+      return false;
+    }
+    return ancestors_of(later.span)[earlier.span];
+  }
+
+  const std::vector<bool>& ancestors_of(std::size_t span) {
+    auto it = m_ancestors.find(span);
+    if (it == m_ancestors.end()) {
+      it = m_ancestors.emplace(span, m_graph.ancestors(span)).first;
+    }
+    return it->second;
+  }
+
+  Transition to_transition(const Signal& signal) const {
+    Transition transition;
+    transition.state = m_definition.states[signal.state].name;
+    transition.time_ns = signal.time_ns;
+    transition.corrected_time_ns = signal.corrected_ns;
+    transition.source = signal.source;
+    transition.span = pointer(signal.span, signal.time_ns);
+    return transition;
+  }
+
+  void build_timeline() {
+    // The first occurrence of each state: causally first, then earliest corrected time.
+    for (const auto& signal : m_signals) {
+      auto it = m_first.find(signal.state);
+      if (it == m_first.end()) {
+        m_first.emplace(signal.state, signal);
+        continue;
+      }
+      const Signal& current = it->second;
+      const bool earlier =
+          causally_before(signal, current) ||
+          (!causally_before(current, signal) && signal.corrected_ns < current.corrected_ns);
+      if (earlier) {
+        it->second = signal;
+      }
+    }
+    std::map<std::size_t, int> repeats;
+    for (const auto& signal : m_signals) {
+      const Signal& first = m_first.at(signal.state);
+      if (signal.span == first.span) {
+        continue;
+      }
+      ++repeats[signal.state];
+      Transition repeat = to_transition(signal);
+      m_result.repeats.push_back(repeat);
+      add_evidence(Evidence::Kind::repeated_state, signal.span, signal.time_ns,
+                   fmt::format("{} reported again (a redelivery or a repeated call); the first "
+                               "occurrence sets the timeline",
+                               repeat.state));
+    }
+    for (const auto& [state, signal] : m_first) {
+      Transition transition = to_transition(signal);
+      transition.repeats = repeats[state];
+      m_result.timeline.push_back(std::move(transition));
+    }
+    m_last = m_first.rbegin()->first;
+    const Signal& last = m_first.rbegin()->second;
+    m_result.last_state = m_definition.states[m_last].name;
+    m_result.last_state_time_ns = last.corrected_ns;
+
+    for (std::size_t i = 0; i < m_last; ++i) {
+      if (m_definition.states[i].required && !m_first.contains(i)) {
+        m_result.missing_states.push_back(m_definition.states[i].name);
+      }
+    }
+    // Stages between consecutive reached states; the allowance is the earlier state's.
+    const Signal* previous = nullptr;
+    for (const auto& [state, signal] : m_first) {
+      if (previous) {
+        Stage stage;
+        stage.from_state = m_definition.states[previous->state].name;
+        stage.to_state = m_definition.states[state].name;
+        stage.duration_ns = std::max<std::int64_t>(0, signal.corrected_ns - previous->corrected_ns);
+        stage.allowance_ns = m_definition.states[previous->state].allowance;
+        stage.over_allowance = stage.allowance_ns && stage.duration_ns > *stage.allowance_ns;
+        m_result.stages.push_back(std::move(stage));
+      }
+      previous = &signal;
+    }
+    find_out_of_order();
+  }
+
+  void find_out_of_order() {
+    for (auto a = m_first.begin(); a != m_first.end(); ++a) {
+      for (auto b = std::next(a); b != m_first.end(); ++b) {
+        const Signal& earlier_state = a->second; // earlier in the lifecycle
+        const Signal& later_state = b->second;
+        std::string why;
+        if (causally_before(later_state, earlier_state)) {
+          why = "causally";
+        } else if (!causally_before(earlier_state, later_state) &&
+                   later_state.corrected_ns < earlier_state.corrected_ns) {
+          why = fmt::format(
+              "by {} after clock correction",
+              util::format_duration(earlier_state.corrected_ns - later_state.corrected_ns));
+        } else {
+          continue;
+        }
+        m_out_of_order.push_back(fmt::format("{} came before {} ({})",
+                                             m_definition.states[later_state.state].name,
+                                             m_definition.states[earlier_state.state].name, why));
+        m_out_of_order_spans.push_back({later_state.span, later_state.time_ns});
+        m_out_of_order_spans.push_back({earlier_state.span, earlier_state.time_ns});
+      }
+    }
+  }
+
+  // --- Errors and messages ---------------------------------------------------------
+
+  // A span "does not precede" the last state when it descends from the span that set
+  // it, or starts at or after the transition.
+  bool does_not_precede_last_state(std::size_t span) {
+    if (!m_last_descendants) {
+      m_last_descendants = m_graph.descendants(m_first.at(m_last).span);
+    }
+    return (*m_last_descendants)[span] || corrected_start(span) >= *m_result.last_state_time_ns;
+  }
+
+  // The producer span whose message a consumer span handles, if any.
+  std::optional<std::size_t> consumed_message(std::size_t consumer) const {
+    if (m_graph.span(consumer).kind != SpanKind::consumer) {
+      return std::nullopt;
+    }
+    if (auto parent = m_graph.parent(consumer);
+        parent && m_graph.span(*parent).kind == SpanKind::producer) {
+      return parent;
+    }
+    for (std::size_t target : m_graph.link_targets(consumer)) {
+      if (m_graph.span(target).kind == SpanKind::producer) {
+        return target;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // An error counts only on the last attempt: a later retry (same service and
+  // operation) or redelivery (same message) that succeeded cancels it.
+  bool cancelled_by_retry(std::size_t failed) const {
+    const auto& span = m_graph.span(failed);
+    const auto message = consumed_message(failed);
+    for (std::size_t other : m_order_spans) {
+      const auto& candidate = m_graph.span(other);
+      if (other == failed || candidate.start_ns <= span.start_ns || is_error(candidate)) {
+        continue;
+      }
+      const bool retry =
+          candidate.service() == span.service() && candidate.operation == span.operation;
+      const bool redelivery = message && consumed_message(other) == message;
+      if (retry || redelivery) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Owners whose state would count as progress: the next state's, and the one after
+  // it when the next is optional.
+  std::vector<std::string> progress_owners() const {
+    std::vector<std::string> owners;
+    for (std::size_t i = m_last + 1; i < m_definition.states.size(); ++i) {
+      owners.push_back(m_definition.states[i].owner);
+      if (m_definition.states[i].required) {
+        break;
+      }
+    }
+    return owners;
+  }
+
+  // True when the span ran in one of `owners`, or is a call or message addressed to one.
+  bool concerns(std::size_t index, const std::vector<std::string>& owners) const {
+    auto owned = [&](const std::string& service) {
+      return std::find(owners.begin(), owners.end(), service) != owners.end();
+    };
+    const auto& span = m_graph.span(index);
+    if (owned(span.service())) {
+      return true;
+    }
+    if (span.kind != SpanKind::client && span.kind != SpanKind::producer) {
+      return false;
+    }
+    for (std::size_t child : m_graph.children(index)) {
+      const auto& callee = m_graph.span(child);
+      if ((callee.kind == SpanKind::server || callee.kind == SpanKind::consumer) &&
+          owned(callee.service())) {
+        return true;
+      }
+    }
+    for (std::size_t linker : m_graph.linked_from(index)) {
+      const auto& consumer = m_graph.span(linker);
+      if (consumer.kind == SpanKind::consumer && owned(consumer.service())) {
+        return true;
+      }
+    }
+    auto addressed = addressed_service(m_definition, span);
+    return addressed && owned(*addressed);
+  }
+
+  // Failures that matter now: not cancelled by a retry, not before the last state.
+  std::vector<std::size_t> live_errors() {
+    std::vector<std::size_t> errors;
+    for (std::size_t i : m_order_spans) {
+      if (is_error(m_graph.span(i)) && does_not_precede_last_state(i) && !cancelled_by_retry(i)) {
+        errors.push_back(i);
+      }
+    }
+    return errors;
+  }
+
+  // The outermost PRODUCER of a publish (instrumentations nest several for one message).
+  bool is_outermost_producer(std::size_t index) const {
+    if (m_graph.span(index).kind != SpanKind::producer) {
+      return false;
+    }
+    for (auto parent = m_graph.parent(index); parent; parent = m_graph.parent(*parent)) {
+      if (m_graph.span(*parent).kind == SpanKind::producer) {
+        return false;
+      }
+      if (*parent == index) {
+        break; // a cycle in broken data
+      }
+    }
+    return true;
+  }
+
+  bool consumed(std::size_t producer) const {
+    const auto reached = m_graph.descendants(producer);
+    for (std::size_t i = 0; i < reached.size(); ++i) {
+      if (reached[i] && i != producer && m_graph.span(i).kind == SpanKind::consumer) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Publishes after the last state, towards the next one, that no consumer took.
+  std::vector<std::size_t> unconsumed_messages() {
+    std::vector<std::size_t> result;
+    const auto& queues = m_definition.states[m_last].queues;
+    const auto last_descendants = m_graph.descendants(m_first.at(m_last).span);
+    for (std::size_t i : m_order_spans) {
+      if (!is_outermost_producer(i) || !does_not_precede_last_state(i)) {
+        continue;
+      }
+      const std::string queue = message_destination(m_graph.span(i));
+      const bool for_next =
+          last_descendants[i] ||
+          (!queue.empty() && std::find(queues.begin(), queues.end(), queue) != queues.end());
+      if (for_next && !consumed(i)) {
+        result.push_back(i);
+      }
+    }
+    return result;
+  }
+
+  // --- Verdict ---------------------------------------------------------------------
+
+  void decide() {
+    const auto& states = m_definition.states;
+    const auto& last_definition = states[m_last];
+    const std::int64_t last_time = *m_result.last_state_time_ns;
+    const bool final_state = m_last + 1 == states.size();
+    const auto commitment = m_definition.index_of(m_definition.commitment_state).value_or(0);
+    const bool committed = m_last >= commitment;
+
+    if (!final_state) {
+      m_result.expected_next_state = states[m_last + 1].name;
+      m_result.expected_owner = states[m_last + 1].owner;
+    }
+    m_result.allowance_ns = last_definition.allowance;
+    m_result.waiting_ns = m_now_ns - last_time;
+    if (last_definition.allowance) {
+      m_result.deadline_ns = last_time + *last_definition.allowance;
+    }
+    if (*m_result.waiting_ns < 0) {
+      warn(fmt::format("\"now\" ({}) is before the last state was reached ({})",
+                       util::format_rfc3339(m_now_ns), util::format_rfc3339(last_time)));
+    }
+
+    // 2. COMPLETED
+    if (final_state) {
+      m_result.verdict = Verdict::completed;
+      m_result.reason =
+          fmt::format("reached {} on {}", last_definition.name, util::format_rfc3339(last_time));
+      for (const auto& state : m_result.missing_states) {
+        warn(fmt::format("required state {} was not seen (a sampling or instrumentation gap)",
+                         state));
+      }
+      for (const auto& problem : m_out_of_order) {
+        warn(problem);
+      }
+      m_result.waiting_ns.reset();
+      m_result.allowance_ns.reset();
+      collect_errors_as_evidence();
+      return;
+    }
+
+    const std::string next = states[m_last + 1].name;
+    const std::string& owner = states[m_last + 1].owner;
+    const bool allowance_run_out =
+        last_definition.allowance && *m_result.waiting_ns > *last_definition.allowance;
+    const std::string waited =
+        util::format_duration(std::max<std::int64_t>(0, *m_result.waiting_ns));
+    const std::string allowed =
+        last_definition.allowance ? util::format_duration(*last_definition.allowance) : "-";
+
+    // 3. LOST on a hard signal
+    if (committed) {
+      const auto owners = progress_owners();
+      const auto errors = live_errors();
+      for (std::size_t error : errors) {
+        if (concerns(error, owners)) {
+          const auto& span = m_graph.span(error);
+          lost_or_stalled(Verdict::lost, owner);
+          const std::string message = error_message(span);
+          m_result.reason = fmt::format(
+              "{} failed in {} ({}) after {}; {} never came", span.operation, span.service(),
+              message.empty() ? "error" : message, last_definition.name, next);
+          collect_errors_as_evidence();
+          return;
+        }
+      }
+      for (std::size_t producer : unconsumed_messages()) {
+        const auto& span = m_graph.span(producer);
+        const std::string queue = message_destination(span);
+        const std::string where = queue.empty() ? "a queue" : "queue \"" + queue + "\"";
+        if (allowance_run_out) {
+          lost_or_stalled(Verdict::lost, owner);
+          m_result.reason = fmt::format(
+              "the message to {} published by {} after {} was never consumed; {} has waited {} "
+              "(allowed {})",
+              where, span.service(), last_definition.name, next, waited, allowed);
+          add_message_evidence(Evidence::Kind::unconsumed_message, producer,
+                               "published, never consumed: the message is stuck in the queue "
+                               "or was lost by the broker");
+          collect_errors_as_evidence();
+          return;
+        }
+        add_message_evidence(Evidence::Kind::waiting_message, producer,
+                             "published, not consumed yet (within the allowance)");
+      }
+    }
+    collect_errors_as_evidence();
+
+    // 4. INCONSISTENT
+    if (!m_out_of_order.empty() || !m_result.missing_states.empty()) {
+      m_result.verdict = Verdict::inconsistent;
+      std::vector<std::string> problems = m_out_of_order;
+      if (!m_result.missing_states.empty()) {
+        problems.push_back(fmt::format("required state(s) {} missing while {} was reached",
+                                       fmt::join(m_result.missing_states, ", "),
+                                       last_definition.name));
+      }
+      m_result.reason = fmt::format("{} (often sampling or an instrumentation gap, not a loss)",
+                                    fmt::join(problems, "; "));
+      for (const auto& [span, time] : m_out_of_order_spans) {
+        add_evidence(Evidence::Kind::state, span, time, "a state out of sequence");
+      }
+      return;
+    }
+
+    add_evidence(Evidence::Kind::state, m_first.at(m_last).span, m_first.at(m_last).time_ns,
+                 fmt::format("last state {} set here", last_definition.name));
+
+    // 5. ABANDONED
+    if (!committed) {
+      if (allowance_run_out) {
+        m_result.verdict = Verdict::abandoned;
+        m_result.reason = fmt::format(
+            "the customer stopped at {} before {}, {} ago (allowed {}): an abandoned cart",
+            last_definition.name, m_definition.commitment_state, waited, allowed);
+      } else {
+        m_result.verdict = Verdict::on_track;
+        m_result.reason = fmt::format("at {} for {} of the {} the customer has for {}",
+                                      last_definition.name, waited, allowed, next);
+      }
+      return;
+    }
+    // 6. LOST by time, 7. STALLED, 8. ON_TRACK
+    if (last_definition.allowance &&
+        static_cast<double>(*m_result.waiting_ns) >=
+            m_definition.lost_factor * static_cast<double>(*last_definition.allowance)) {
+      lost_or_stalled(Verdict::lost, owner);
+      m_result.reason =
+          fmt::format("no {} from {} for {} since {}: at least {}x the allowance of {}", next,
+                      owner, waited, last_definition.name, m_definition.lost_factor, allowed);
+    } else if (allowance_run_out) {
+      lost_or_stalled(Verdict::stalled, owner);
+      m_result.reason = fmt::format("waiting {} for {} from {} since {}, over the allowance of {}",
+                                    waited, next, owner, last_definition.name, allowed);
+    } else {
+      m_result.verdict = Verdict::on_track;
+      m_result.reason = fmt::format("at {} for {} of the {} allowed for {} from {}",
+                                    last_definition.name, waited, allowed, next, owner);
+    }
+  }
+
+  void lost_or_stalled(Verdict verdict, const std::string& owner) {
+    m_result.verdict = verdict;
+    m_result.suspect = owner;
+  }
+
+  void collect_errors_as_evidence() {
+    if (m_errors_collected) {
+      return;
+    }
+    m_errors_collected = true;
+    std::vector<std::size_t> errors;
+    if (m_first.empty()) {
+      for (std::size_t i : m_order_spans) {
+        if (is_error(m_graph.span(i)) && !cancelled_by_retry(i)) {
+          errors.push_back(i);
+        }
+      }
+    } else {
+      errors = live_errors();
+    }
+    for (std::size_t error : errors) {
+      const auto& span = m_graph.span(error);
+      Evidence evidence;
+      evidence.kind = Evidence::Kind::error;
+      evidence.span = pointer(error, span.start_ns);
+      evidence.message = error_message(span);
+      evidence.queue = message_destination(span);
+      evidence.http_status = http_status(span);
+      evidence.detail = fmt::format("{} span failed", model::to_string(span.kind));
+      m_result.evidence.push_back(std::move(evidence));
+    }
+  }
+
+  void add_message_evidence(Evidence::Kind kind, std::size_t producer, std::string detail) {
+    const auto& span = m_graph.span(producer);
+    Evidence evidence;
+    evidence.kind = kind;
+    evidence.span = pointer(producer, span.start_ns);
+    evidence.queue = message_destination(span);
+    evidence.detail = std::move(detail);
+    m_result.evidence.push_back(std::move(evidence));
+  }
+
+  void add_evidence(Evidence::Kind kind, std::size_t span, std::int64_t time, std::string detail) {
+    Evidence evidence;
+    evidence.kind = kind;
+    evidence.span = pointer(span, time);
+    evidence.detail = std::move(detail);
+    m_result.evidence.push_back(std::move(evidence));
+  }
+
+  SpanPointer pointer(std::size_t index, std::int64_t time) const {
+    const auto& span = m_graph.span(index);
+    return {span.trace_id, span.span_id, span.service(), span.operation, time};
+  }
+
+  void warn(std::string warning) { m_result.warnings.push_back(std::move(warning)); }
+
+  const Definition& m_definition;
+  SpanGraph m_graph;
+  const std::string& m_order_id;
+  std::int64_t m_now_ns;
+  Assessment m_result;
+
+  std::vector<bool> m_in_order;
+  std::vector<std::size_t> m_order_spans;
+  std::vector<Signal> m_signals;
+  std::set<std::string> m_unknown_states;
+  std::map<std::string, std::int64_t> m_skew;
+  std::map<std::size_t, Signal> m_first; // by state index
+  std::size_t m_last = 0;
+  std::map<std::size_t, std::vector<bool>> m_ancestors;
+  std::optional<std::vector<bool>> m_last_descendants;
+  std::vector<std::string> m_out_of_order;
+  std::vector<std::pair<std::size_t, std::int64_t>> m_out_of_order_spans;
+  bool m_errors_collected = false;
+};
+
+} // namespace
+
+std::string_view to_string(Verdict verdict) noexcept {
+  switch (verdict) {
+  case Verdict::not_found:
+    return "NOT_FOUND";
+  case Verdict::completed:
+    return "COMPLETED";
+  case Verdict::lost:
+    return "LOST";
+  case Verdict::inconsistent:
+    return "INCONSISTENT";
+  case Verdict::abandoned:
+    return "ABANDONED";
+  case Verdict::stalled:
+    return "STALLED";
+  case Verdict::on_track:
+    break;
+  }
+  return "ON_TRACK";
+}
+
+std::string_view to_string(StateSource source) noexcept {
+  switch (source) {
+  case StateSource::event:
+    return "event";
+  case StateSource::rule:
+    return "rule";
+  case StateSource::attribute:
+    break;
+  }
+  return "attribute";
+}
+
+std::string_view to_string(Evidence::Kind kind) noexcept {
+  switch (kind) {
+  case Evidence::Kind::error:
+    return "error";
+  case Evidence::Kind::unconsumed_message:
+    return "unconsumed_message";
+  case Evidence::Kind::waiting_message:
+    return "waiting_message";
+  case Evidence::Kind::repeated_state:
+    return "repeated_state";
+  case Evidence::Kind::clock_skew:
+    return "clock_skew";
+  case Evidence::Kind::state:
+    break;
+  }
+  return "state";
+}
+
+Assessment assess(const Definition& definition, std::span<const model::Span> spans,
+                  const std::string& order_id, std::int64_t now_ns) {
+  return Assessor(definition, spans, order_id, now_ns).run();
+}
+
+} // namespace ordertrace::lifecycle
