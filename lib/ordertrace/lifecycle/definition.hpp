@@ -3,10 +3,12 @@
 // the mapping rules for services that cannot be changed. Loaded and validated by
 // config/lifecycle_file; the engine only reads it.
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ordertrace::lifecycle {

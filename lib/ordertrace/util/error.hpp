@@ -45,4 +45,17 @@ public:
   explicit InputError(const std::string& message) : Error(message, ExitCode::runtime_error) {}
 };
 
+// Jaeger unreachable, timed out, failing after retries, or not a Jaeger query API (exit 5).
+class JaegerError : public Error {
+public:
+  explicit JaegerError(const std::string& message) : Error(message, ExitCode::jaeger_unavailable) {}
+};
+
+// Jaeger (or a proxy in front of it) wants credentials or refused them (exit 6).
+class AuthenticationError : public Error {
+public:
+  explicit AuthenticationError(const std::string& message)
+      : Error(message, ExitCode::authentication_required) {}
+};
+
 } // namespace ordertrace
