@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ordertrace::decode {
 
@@ -27,9 +28,9 @@ public:
 };
 
 struct DecodeLimits {
-  std::size_t max_depth = 64;                      // nesting of JSON arrays/objects
-  std::uint64_t max_bytes = 8ULL << 30;            // whole input
-  std::size_t max_string_bytes = 16U << 20;        // one string or number token
+  std::size_t max_depth = 64;               // nesting of JSON arrays/objects
+  std::uint64_t max_bytes = 8ULL << 30;     // whole input
+  std::size_t max_string_bytes = 16U << 20; // one string or number token
 };
 
 struct DecodeStats {
@@ -37,6 +38,9 @@ struct DecodeStats {
   std::uint64_t spans = 0;
   std::uint64_t bytes = 0;
   std::uint64_t documents = 0; // top-level JSON values (JSON Lines)
+  // The entries of Jaeger's "errors" envelope field ("404: trace not found", ...): the
+  // query answered, but not (only) with spans. Decoding goes on; callers decide.
+  std::vector<std::string> errors;
 };
 
 // Decodes `data`. Throws InputError "<source_name>:<line>:<column>: <problem>" on
@@ -48,5 +52,10 @@ DecodeStats decode_buffer(std::string_view data, std::string_view source_name, S
 // unreadable file names it.
 DecodeStats decode_file(const std::filesystem::path& path, SpanSink& sink,
                         const DecodeLimits& limits = {});
+// As decode_file, for a stream the caller opened (and closes), such as stdin, read in
+// chunks of `chunk_bytes` (tests use tiny chunks to cross every token boundary).
+DecodeStats decode_stream(std::FILE* file, std::string_view source_name, SpanSink& sink,
+                          const DecodeLimits& limits = {},
+                          std::size_t chunk_bytes = std::size_t{1} << 20);
 
 } // namespace ordertrace::decode

@@ -7,7 +7,7 @@ namespace {
 
 constexpr char k_hex_digits[] = "0123456789abcdef";
 
-int hex_value(char c) noexcept {
+constexpr int hex_value(char c) noexcept {
   if (c >= '0' && c <= '9') {
     return c - '0';
   }
@@ -26,26 +26,28 @@ void append_hex(std::string& out, std::uint64_t value) {
   }
 }
 
-// Parses up to `max_digits` hex digits into a big-endian array of 64-bit words.
-template <std::size_t Words>
-bool parse_hex(std::string_view text, std::array<std::uint64_t, Words>& words) {
-  if (text.empty() || text.size() > Words * 16) {
-    return false;
+// Parses 1 to 16 hex digits; false on any other character. Ids are parsed once per
+// span and reference on the decoders' hot path, hence the plain loop.
+constexpr std::array<std::int8_t, 256> make_hex_table() {
+  std::array<std::int8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(hex_value(static_cast<char>(c)));
   }
-  words.fill(0);
-  std::size_t digit_index = 0;
-  const std::size_t total = Words * 16;
-  for (std::size_t i = 0; i < total; ++i) {
-    int value = 0;
-    if (i >= total - text.size()) {
-      value = hex_value(text[digit_index++]);
-      if (value < 0) {
-        return false;
-      }
-    }
-    words[i / 16] = (words[i / 16] << 4) | static_cast<std::uint64_t>(value);
+  return table;
+}
+
+constexpr std::array<std::int8_t, 256> k_hex_table = make_hex_table();
+
+bool parse_hex64(std::string_view text, std::uint64_t& value) noexcept {
+  std::uint64_t result = 0;
+  int invalid = 0;
+  for (char c : text) {
+    const int digit = k_hex_table[static_cast<unsigned char>(c)];
+    invalid |= digit; // negative (-1) for a non-hex character
+    result = (result << 4) | static_cast<std::uint64_t>(digit & 0xF);
   }
-  return true;
+  value = result;
+  return invalid >= 0;
 }
 
 int base64_value(char c) noexcept {
@@ -116,9 +118,12 @@ std::string TraceId::hex() const {
 }
 
 std::optional<TraceId> TraceId::parse(std::string_view text) {
-  std::array<std::uint64_t, 2> words{};
-  if (parse_hex(text, words)) {
-    return TraceId{words[0], words[1]};
+  if (!text.empty() && text.size() <= 32) {
+    const std::size_t split = text.size() > 16 ? text.size() - 16 : 0;
+    TraceId id;
+    if (parse_hex64(text.substr(0, split), id.high) && parse_hex64(text.substr(split), id.low)) {
+      return id;
+    }
   }
   std::array<std::uint8_t, 16> bytes{};
   if (text.size() >= 22 && parse_base64(text, bytes)) {
@@ -135,9 +140,9 @@ std::string SpanId::hex() const {
 }
 
 std::optional<SpanId> SpanId::parse(std::string_view text) {
-  std::array<std::uint64_t, 1> words{};
-  if (parse_hex(text, words)) {
-    return SpanId{words[0]};
+  SpanId id;
+  if (!text.empty() && text.size() <= 16 && parse_hex64(text, id.value)) {
+    return id;
   }
   std::array<std::uint8_t, 8> bytes{};
   if (text.size() >= 11 && parse_base64(text, bytes)) {
