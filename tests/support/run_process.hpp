@@ -1,0 +1,52 @@
+#pragma once
+// Runs a program to completion and captures what it wrote, for tests that drive the
+// built binaries (the CLI tests). No shell is involved: arguments reach the program
+// exactly as given, quotes, spaces and non-ASCII bytes included.
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ordertrace::test {
+
+struct ProcessResult {
+  int exit_code = -1; // the exit status, or 128 + signal number when killed by a signal
+  std::string out;    // everything written to stdout
+  std::string err;    // everything written to stderr
+};
+
+struct ProcessOptions {
+  // Environment changes on top of the current environment: a value sets the
+  // variable, nullopt removes it.
+  std::map<std::string, std::optional<std::string>> env;
+  // Written to the child's stdin, which is then closed (stdin is empty by default).
+  std::string input;
+  // Working directory of the child; the current one when empty.
+  std::filesystem::path working_directory;
+};
+
+// Runs `argv[0]` (a path, not searched in PATH) with `argv` and waits for it.
+// stdout and stderr are captured separately. Throws std::runtime_error when the
+// process cannot be started.
+ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+// A fresh directory under the system temp directory, removed with its contents when
+// the value goes out of scope.
+class TempDir {
+public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const noexcept { return m_path; }
+  // Writes `content` to `name` inside the directory and returns its path.
+  std::filesystem::path write(const std::string& name, const std::string& content) const;
+
+private:
+  std::filesystem::path m_path;
+};
+
+} // namespace ordertrace::test
