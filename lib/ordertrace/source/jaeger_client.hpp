@@ -1,0 +1,82 @@
+#pragma once
+// Asks a Jaeger query service for the traces of one order, whatever its version:
+// api_v3 with query.attributes (v2.19+), legacy /api/traces per service (v1.x, v2.0-v2.20)
+// and api_v3 only (v2.21+). See ../shared/reference/jaeger-query-api.md §0, §5, §10.
+
+#include <ordertrace/model/span.hpp>
+#include <ordertrace/source/http_transport.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ordertrace::source {
+
+enum class JaegerApi { automatic, v3, legacy };
+
+struct JaegerOptions {
+  std::string base_url = "http://localhost:16686"; // may carry a base path: http://h/jaeger
+  JaegerApi api = JaegerApi::automatic;
+  std::vector<std::string> services; // searched one by one when a search needs a service
+  int search_depth = 100;            // traces per search request
+  int max_linked_traces = 1000;      // linked traces fetched per order, at most
+  std::optional<std::string> token;  // bearer token; only sent over https
+};
+
+// One search window: span start times in [from_ns, until_ns).
+struct SearchWindow {
+  std::int64_t from_ns = 0;
+  std::int64_t until_ns = 0;
+};
+
+struct OrderTraces {
+  std::vector<model::Span> spans; // every span of every trace found, each trace once
+  std::set<model::TraceId> trace_ids;
+  std::vector<std::string> warnings;        // a cut-off search, a trace that vanished, ...
+  std::vector<std::string> failed_services; // searches that failed: the data is partial
+  std::string route;                        // "api_v3", "legacy"
+};
+
+class JaegerClient {
+public:
+  // `transport` must outlive the client. Throws UsageError when `base_url` is not an
+  // http(s) URL with a host (a query or fragment is refused too), when a token would
+  // travel over plain http or holds a line break, or when search_depth < 1 or
+  // max_linked_traces < 0. The token never appears in a message.
+  JaegerClient(JaegerOptions options, HttpTransport& transport);
+
+  // Finds the traces in which a span carries `order_id` under one of `order_id_keys`
+  // (starting in `window`), then follows span links and cross-trace parents to traces
+  // not fetched yet (GET by id), each trace fetched once. Throws JaegerError when Jaeger
+  // is unreachable, failing or not a Jaeger, AuthenticationError for 401/403 or a login
+  // page; one service's failed search is a warning in `failed_services`, not an error.
+  OrderTraces find_order(const std::string& order_id, std::span<const std::string> order_id_keys,
+                         const SearchWindow& window);
+
+  // Fetches traces by id (those already in `into` are skipped), adding their spans.
+  void fetch_traces(std::span<const model::TraceId> ids, OrderTraces& into);
+
+  // The route in use after detection (automatic until the first search decides; the
+  // configured one when `api` is v3 or legacy).
+  JaegerApi detected_api() const noexcept { return m_detected; }
+
+private:
+  // The state of one find_order/fetch_traces call: its traces, warnings and the
+  // requests it made. Defined in jaeger_client.cpp.
+  class Session;
+
+  JaegerOptions m_options;
+  HttpTransport& m_transport;
+  std::string m_base; // base_url without trailing slashes; "/api/..." is appended
+  std::vector<std::pair<std::string, std::string>> m_headers; // Authorization over https
+  JaegerApi m_detected = JaegerApi::automatic;                // api_v3 or legacy once known
+  // api_v3 answered that it needs a service name (Cassandra, Badger, v2.20 ES): search
+  // each configured service from then on instead of asking again.
+  bool m_v3_needs_service = false;
+};
+
+} // namespace ordertrace::source
