@@ -87,8 +87,7 @@ const AttributeValue* find_attribute(const Attributes& attributes, std::string_v
   return nullptr;
 }
 
-std::optional<std::string> find_attribute_text(const Attributes& attributes,
-                                               std::string_view key) {
+std::optional<std::string> find_attribute_text(const Attributes& attributes, std::string_view key) {
   if (const auto* value = find_attribute(attributes, key)) {
     return to_string(*value);
   }

@@ -71,7 +71,7 @@ struct Span {
   StatusCode status = StatusCode::unset;
   std::string status_message;
   Attributes attributes;
-  std::vector<SpanEvent> events;   // sorted by time by the decoders
+  std::vector<SpanEvent> events;     // sorted by time by the decoders
   std::vector<std::string> warnings; // Jaeger's span and trace warnings
 
   const std::string& service() const noexcept;
