@@ -31,8 +31,9 @@ constexpr std::int64_t k_reported_skew_ns = util::k_ns_per_second;
 class Assessor {
 public:
   Assessor(const Definition& definition, std::span<const Span> spans, const std::string& order_id,
-           std::int64_t now_ns)
-      : m_definition(definition), m_graph(spans), m_order_id(order_id), m_now_ns(now_ns) {
+           std::int64_t now_ns, const AssessOptions& options)
+      : m_definition(definition), m_options(options), m_graph(spans), m_order_id(order_id),
+        m_now_ns(now_ns) {
     m_result.order_id = order_id;
     m_result.now_ns = now_ns;
   }
@@ -650,6 +651,16 @@ private:
     const std::string allowed =
         last_definition.allowance ? util::format_duration(*last_definition.allowance) : "-";
 
+    // With the owner's search failed, its silence proves nothing: no LOST from absence.
+    const bool owner_unsearched =
+        !m_options.unsearched_services.empty() &&
+        std::find(m_options.unsearched_services.begin(), m_options.unsearched_services.end(),
+                  owner) != m_options.unsearched_services.end();
+    if (!m_options.unsearched_services.empty()) {
+      warn(fmt::format("the search of {} failed: the data may be incomplete",
+                       fmt::join(m_options.unsearched_services, ", ")));
+    }
+
     // 3. LOST on a hard signal
     if (committed) {
       const auto owners = progress_owners();
@@ -670,7 +681,7 @@ private:
         const auto& span = m_graph.span(producer);
         const std::string queue = message_destination(span);
         const std::string where = queue.empty() ? "a queue" : "queue \"" + queue + "\"";
-        if (allowance_run_out) {
+        if (allowance_run_out && !owner_unsearched) {
           lost_or_stalled(Verdict::lost, owner);
           m_result.reason = fmt::format(
               "the message to {} published by {} after {} was never consumed; {} has waited {} "
@@ -723,7 +734,7 @@ private:
       return;
     }
     // 6. LOST by time, 7. STALLED, 8. ON_TRACK
-    if (last_definition.allowance &&
+    if (last_definition.allowance && !owner_unsearched &&
         static_cast<double>(*m_result.waiting_ns) >=
             m_definition.lost_factor * static_cast<double>(*last_definition.allowance)) {
       lost_or_stalled(Verdict::lost, owner);
@@ -800,6 +811,7 @@ private:
   void warn(std::string warning) { m_result.warnings.push_back(std::move(warning)); }
 
   const Definition& m_definition;
+  const AssessOptions& m_options;
   SpanGraph m_graph;
   const std::string& m_order_id;
   std::int64_t m_now_ns;
@@ -872,8 +884,8 @@ std::string_view to_string(Evidence::Kind kind) noexcept {
 }
 
 Assessment assess(const Definition& definition, std::span<const model::Span> spans,
-                  const std::string& order_id, std::int64_t now_ns) {
-  return Assessor(definition, spans, order_id, now_ns).run();
+                  const std::string& order_id, std::int64_t now_ns, const AssessOptions& options) {
+  return Assessor(definition, spans, order_id, now_ns, options).run();
 }
 
 } // namespace ordertrace::lifecycle

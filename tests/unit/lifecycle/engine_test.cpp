@@ -392,5 +392,35 @@ TEST(Engine, ParentCycleInBrokenDataDoesNotHang) {
   EXPECT_EQ(judge(b, k_t0).verdict, Verdict::not_found);
 }
 
+TEST(Engine, NoLostVerdictFromTheSilenceOfAServiceWhoseSearchFailed) {
+  SpanBuilder b;
+  auto submitted = submit(b);
+  publish(b, submitted, k_t0 + 50'000'000);
+  AssessOptions options;
+  options.unsearched_services = {"mes"};
+  const auto a = assess(test_definition(), b.spans(), k_order, k_t0 + k_day, options);
+  EXPECT_EQ(a.verdict, Verdict::stalled);
+  EXPECT_EQ(a.suspect, "mes");
+  EXPECT_TRUE(has_evidence(a, Evidence::Kind::waiting_message));
+  EXPECT_FALSE(a.warnings.empty());
+  // Another service's failed search does not hide mes's silence.
+  options.unsearched_services = {"crm-api"};
+  EXPECT_EQ(assess(test_definition(), b.spans(), k_order, k_t0 + k_day, options).verdict,
+            Verdict::lost);
+}
+
+TEST(Engine, AnObservedErrorIsLostEvenWhenASearchFailed) {
+  SpanBuilder b;
+  auto submitted = submit(b);
+  auto producer = publish(b, submitted, k_t0 + 50'000'000);
+  b.add(1, "mes", "orders.submitted process", k_t0 + k_second, k_second, producer)
+      .kind(SpanKind::consumer)
+      .error("boom");
+  AssessOptions options;
+  options.unsearched_services = {"mes"};
+  EXPECT_EQ(assess(test_definition(), b.spans(), k_order, k_t0 + k_minute, options).verdict,
+            Verdict::lost);
+}
+
 } // namespace
 } // namespace ordertrace::lifecycle
