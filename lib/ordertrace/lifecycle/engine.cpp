@@ -162,7 +162,10 @@ private:
         ++orphans;
       }
       for (const auto& warning : span.warnings) {
-        jaeger_warnings.insert(warning);
+        // Skew is corrected and reported here; Jaeger's own note about it is noise.
+        if (warning.find("clock skew adjustment") == std::string::npos) {
+          jaeger_warnings.insert(warning);
+        }
       }
     }
     std::sort(traces.begin(), traces.end());
@@ -356,6 +359,22 @@ private:
     return it->second;
   }
 
+  // True when one span is the other or in its parent chain: one request that reports
+  // the same state at two levels (a route and the handler inside it) is one transition.
+  bool same_call(std::size_t a, std::size_t b) const {
+    auto in_parent_chain = [this](std::size_t from, std::size_t target) {
+      std::size_t steps = 0;
+      for (std::optional<std::size_t> at = from; at && steps <= m_graph.size(); ++steps) {
+        if (*at == target) {
+          return true;
+        }
+        at = m_graph.parent(*at);
+      }
+      return false;
+    };
+    return in_parent_chain(a, b) || in_parent_chain(b, a);
+  }
+
   Transition to_transition(const Signal& signal) const {
     Transition transition;
     transition.state = m_definition.states[signal.state].name;
@@ -385,7 +404,7 @@ private:
     std::map<std::size_t, int> repeats;
     for (const auto& signal : m_signals) {
       const Signal& first = m_first.at(signal.state);
-      if (signal.span == first.span) {
+      if (same_call(signal.span, first.span)) {
         continue;
       }
       ++repeats[signal.state];

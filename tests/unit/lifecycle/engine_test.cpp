@@ -333,6 +333,20 @@ TEST(Engine, RepeatedStateIsShownNotARegression) {
   EXPECT_TRUE(has_evidence(a, Evidence::Kind::repeated_state));
 }
 
+TEST(Engine, OneRequestReportingAStateTwiceIsNotARepeat) {
+  SpanBuilder b;
+  submit(b);
+  auto route = b.add(2, "mes", "POST /operator/orders/{id}/price", k_t0 + k_hour, k_second)
+                   .order(k_order)
+                   .status("PRICE_CALCULATED")
+                   .ref();
+  b.add(2, "mes", "CalculatePrice", k_t0 + k_hour, 500'000'000, route);
+  const auto a = judge(b, k_t0 + 2 * k_hour);
+  EXPECT_EQ(a.last_state, "PRICE_CALCULATED");
+  EXPECT_TRUE(a.repeats.empty());
+  EXPECT_FALSE(has_evidence(a, Evidence::Kind::repeated_state));
+}
+
 TEST(Engine, EventTimeIsTheTransitionTime) {
   SpanBuilder b;
   b.add(1, "shop-api", "POST /cart", k_t0, k_minute)
