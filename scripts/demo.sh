@@ -6,8 +6,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${ORDERTRACE_BUILD_DIR:-$root/build}
 
 "$root/scripts/bootstrap.sh"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --target ordertrace
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+echo "building ordertrace in $build ..." >&2
+if ! { cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+  cmake --build "$build" --target ordertrace; } >"$log" 2>&1; then
+  cat "$log" >&2
+  exit 1
+fi
 
 demo=$root/data/demo
 now=$(cat "$demo/now.txt")
@@ -18,8 +24,10 @@ done
 
 show() {
   echo
-  echo "\$ ordertrace show $1 --now $now --source data/demo/..."
+  echo "\$ ordertrace show $1 --now $now --source data/demo/*.json"
   "$build/apps/ordertrace" show "$1" --now "$now" "${sources[@]}" || true
 }
-show "${1:-ORD-2026-0003}"
+# A message stuck in a queue (LOST, suspect mes) and a completed order; pass other ids
+# as arguments (data/demo/README.md lists every order).
+show "${1:-ORD-2026-0005}"
 show "${2:-ORD-2026-0001}"
