@@ -1,7 +1,7 @@
 // Decoder throughput on realistic synthetic traces (both formats), from memory and from
 // a ~200 MB file, plus nlohmann's SAX parser on the same bytes as a yardstick.
 //
-//   build-decode/decode_bench --benchmark_counters_tabular=true
+//   build/decode_bench --benchmark_counters_tabular=true
 //
 // The file cases run first so that their peak RSS (getrusage) is not inflated by the
 // in-memory corpora built later.

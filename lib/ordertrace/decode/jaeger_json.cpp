@@ -38,6 +38,48 @@ bool parse_integral_text(std::string_view text, std::int64_t& value) {
   return true;
 }
 
+// A span's members, listed in the order Jaeger writes them (see next_member()).
+enum class SpanMember : std::uint8_t {
+  trace_id,
+  span_id,
+  operation_name,
+  references,
+  start_time,
+  duration,
+  tags,
+  logs,
+  process_id,
+  warnings,
+  process,
+  other
+};
+constexpr KnownKey<SpanMember> k_span_keys[] = {
+    {R"("traceID":)", SpanMember::trace_id},
+    {R"("spanID":)", SpanMember::span_id},
+    {R"("operationName":)", SpanMember::operation_name},
+    {R"("references":)", SpanMember::references},
+    {R"("startTime":)", SpanMember::start_time},
+    {R"("duration":)", SpanMember::duration},
+    {R"("tags":)", SpanMember::tags},
+    {R"("logs":)", SpanMember::logs},
+    {R"("processID":)", SpanMember::process_id},
+    {R"("warnings":)", SpanMember::warnings},
+    {R"("process":)", SpanMember::process},
+};
+
+enum class RefMember : std::uint8_t { ref_type, trace_id, span_id, other };
+constexpr KnownKey<RefMember> k_reference_keys[] = {
+    {R"("refType":)", RefMember::ref_type},
+    {R"("traceID":)", RefMember::trace_id},
+    {R"("spanID":)", RefMember::span_id},
+};
+
+enum class LogMember : std::uint8_t { timestamp, fields, other };
+constexpr KnownKey<LogMember> k_log_keys[] = {
+    {R"("timestamp":)", LogMember::timestamp},
+    {R"("fields":)", LogMember::fields},
+};
+
 } // namespace
 
 void JaegerJsonDecoder::decode_data() {
@@ -162,7 +204,7 @@ std::int64_t JaegerJsonDecoder::micros_to_nanos(std::int64_t micros, std::string
 
 void JaegerJsonDecoder::decode_span(PendingSpan& pending) {
   Span& span = pending.span;
-  span.attributes.reserve(m_tag_hint);
+
   m_reader.begin_object("spans");
   bool has_trace_id = false;
   bool has_span_id = false;
@@ -170,18 +212,22 @@ void JaegerJsonDecoder::decode_span(PendingSpan& pending) {
   std::int64_t duration_ns = 0;
   bool error_tag = false;
   model::StatusCode status_code_tag = model::StatusCode::unset;
-  std::string_view key;
-  while (m_reader.next_key(key)) {
-    if (equals(key, "traceID")) {
+  std::size_t guess = 0;
+  SpanMember member{};
+  while (next_member(m_reader, k_span_keys, guess, member, SpanMember::other)) {
+    switch (member) {
+    case SpanMember::trace_id: {
       const std::string_view text = m_reader.read_string("traceID");
-      const auto id = model::TraceId::parse(text);
+      const auto id = m_trace_ids.parse(text);
       if (!id || id->empty()) {
         m_reader.fail_at_token(
             fmt::format("invalid trace id \"{}\" in \"traceID\"", text.substr(0, 64)));
       }
       span.trace_id = *id;
       has_trace_id = true;
-    } else if (equals(key, "spanID")) {
+      break;
+    }
+    case SpanMember::span_id: {
       const std::string_view text = m_reader.read_string("spanID");
       const auto id = model::SpanId::parse(text);
       if (!id || id->empty()) {
@@ -190,26 +236,38 @@ void JaegerJsonDecoder::decode_span(PendingSpan& pending) {
       }
       span.span_id = *id;
       has_span_id = true;
-    } else if (equals(key, "operationName")) {
-      span.operation.assign(m_reader.read_string("operationName"));
-    } else if (equals(key, "startTime")) {
-      start_ns = micros_to_nanos(m_reader.read_int64("startTime", true), "startTime");
-    } else if (equals(key, "duration")) {
-      duration_ns = micros_to_nanos(m_reader.read_int64("duration", true), "duration");
-    } else if (equals(key, "tags")) {
-      decode_tags(span, error_tag, status_code_tag);
-    } else if (equals(key, "references")) {
+      break;
+    }
+    case SpanMember::operation_name:
+      set_text(span.operation, m_reader.read_string("operationName"));
+      break;
+    case SpanMember::references:
       decode_references(span);
-    } else if (equals(key, "logs")) {
+      break;
+    case SpanMember::start_time:
+      start_ns = micros_to_nanos(m_reader.read_int64("startTime", true), "startTime");
+      break;
+    case SpanMember::duration:
+      duration_ns = micros_to_nanos(m_reader.read_int64("duration", true), "duration");
+      break;
+    case SpanMember::tags:
+      decode_tags(span, error_tag, status_code_tag);
+      break;
+    case SpanMember::logs:
       decode_logs(span);
-    } else if (equals(key, "processID")) {
-      pending.process_id.assign(m_reader.read_string("processID"));
-    } else if (equals(key, "warnings")) {
+      break;
+    case SpanMember::process_id:
+      set_text(pending.process_id, m_reader.read_string("processID"));
+      break;
+    case SpanMember::warnings:
       decode_string_list(span.warnings, "warnings");
-    } else if (equals(key, "process")) {
+      break;
+    case SpanMember::process:
       pending.own_process = decode_process();
-    } else {
+      break;
+    case SpanMember::other:
       m_reader.skip_value();
+      break;
     }
   }
   if (!has_trace_id) {
@@ -227,7 +285,9 @@ void JaegerJsonDecoder::decode_span(PendingSpan& pending) {
   } else {
     span.status = status_code_tag;
   }
-  m_tag_hint = std::max<std::size_t>(span.attributes.size() + 2, 4);
+  if (!span.attributes.empty()) {
+    m_tag_hint = span.attributes.size();
+  }
   sort_events(span);
 }
 
@@ -238,8 +298,22 @@ void JaegerJsonDecoder::decode_tags(Span& span, bool& error_tag,
   }
   m_reader.begin_array("tags");
   while (m_reader.next_element()) {
-    Attribute& tag = span.attributes.emplace_back();
-    decode_kv(tag, "tags");
+    reserve_once(span.attributes, m_tag_hint);
+    PlainTag plain;
+    if (probe_tag(plain)) {
+      // The kind is no attribute: take it before anything is allocated for it.
+      if (equals(plain.key, "span.kind")) {
+        if (plain.value.kind == PlainValue::Kind::string) {
+          span.kind =
+              model::parse_span_kind(plain.value.text).value_or(model::SpanKind::unspecified);
+        }
+        continue;
+      }
+      span.attributes.emplace_back(AttributeFrom{plain.key, plain.value});
+    } else {
+      decode_kv(span.attributes.emplace_back(), "tags");
+    }
+    Attribute& tag = span.attributes.back();
     // The OTLP fields that Jaeger folds into tags (§4.1) come back out here.
     if (tag.key.size() < 5 || tag.key.size() > 23) {
       continue;
@@ -272,39 +346,10 @@ void JaegerJsonDecoder::decode_references(Span& span) {
   }
   m_reader.begin_array("references");
   while (m_reader.next_element()) {
-    m_reader.begin_object("references");
     model::SpanRef target;
     bool child_of = false;
-    bool has_trace_id = false;
-    bool has_span_id = false;
-    std::string_view key;
-    while (m_reader.next_key(key)) {
-      if (equals(key, "refType")) {
-        child_of = equals(m_reader.read_string("refType"), "CHILD_OF");
-      } else if (equals(key, "traceID")) {
-        const std::string_view text = m_reader.read_string("traceID");
-        const auto id = model::TraceId::parse(text);
-        if (!id) {
-          m_reader.fail_at_token(
-              fmt::format("invalid trace id \"{}\" in a reference", text.substr(0, 64)));
-        }
-        target.trace_id = *id;
-        has_trace_id = true;
-      } else if (equals(key, "spanID")) {
-        const std::string_view text = m_reader.read_string("spanID");
-        const auto id = model::SpanId::parse(text);
-        if (!id) {
-          m_reader.fail_at_token(
-              fmt::format("invalid span id \"{}\" in a reference", text.substr(0, 64)));
-        }
-        target.span_id = *id;
-        has_span_id = true;
-      } else {
-        m_reader.skip_value();
-      }
-    }
-    if (!has_trace_id || !has_span_id) {
-      m_reader.fail_at_token("reference without \"traceID\" or \"spanID\"");
+    if (!probe_reference(target, child_of)) {
+      decode_reference(target, child_of);
     }
     if (target.trace_id.empty() || target.span_id.empty()) {
       continue; // Jaeger drops links with an empty id too
@@ -321,27 +366,107 @@ void JaegerJsonDecoder::decode_references(Span& span) {
   }
 }
 
+bool JaegerJsonDecoder::probe_reference(model::SpanRef& target, bool& child_of) {
+  // Jaeger writes {"refType":"CHILD_OF","traceID":"...","spanID":"..."}. Invalid ids are
+  // left to decode_reference() too, for its messages.
+  JsonReader::Probe probe(m_reader, 1);
+  std::string_view type;
+  std::string_view trace_id;
+  std::string_view span_id;
+  if (!probe.literal(R"({"refType":")") || !probe.string_body(type) ||
+      !probe.literal(R"(,"traceID":")") || !probe.string_body(trace_id) ||
+      !probe.literal(R"(,"spanID":")") || !probe.string_body(span_id) || !probe.literal("}")) {
+    return false;
+  }
+  const auto trace = m_trace_ids.parse(trace_id);
+  const auto span = model::SpanId::parse(span_id);
+  if (!trace || !span) {
+    return false;
+  }
+  probe.commit();
+  target = {*trace, *span};
+  child_of = equals(type, "CHILD_OF");
+  return true;
+}
+
+void JaegerJsonDecoder::decode_reference(model::SpanRef& target, bool& child_of) {
+  m_reader.begin_object("references");
+  bool has_trace_id = false;
+  bool has_span_id = false;
+  std::size_t guess = 0;
+  RefMember member{};
+  while (next_member(m_reader, k_reference_keys, guess, member, RefMember::other)) {
+    switch (member) {
+    case RefMember::ref_type:
+      child_of = equals(m_reader.read_string("refType"), "CHILD_OF");
+      break;
+    case RefMember::trace_id: {
+      const std::string_view text = m_reader.read_string("traceID");
+      const auto id = m_trace_ids.parse(text);
+      if (!id) {
+        m_reader.fail_at_token(
+            fmt::format("invalid trace id \"{}\" in a reference", text.substr(0, 64)));
+      }
+      target.trace_id = *id;
+      has_trace_id = true;
+      break;
+    }
+    case RefMember::span_id: {
+      const std::string_view text = m_reader.read_string("spanID");
+      const auto id = model::SpanId::parse(text);
+      if (!id) {
+        m_reader.fail_at_token(
+            fmt::format("invalid span id \"{}\" in a reference", text.substr(0, 64)));
+      }
+      target.span_id = *id;
+      has_span_id = true;
+      break;
+    }
+    case RefMember::other:
+      m_reader.skip_value();
+      break;
+    }
+  }
+  if (!has_trace_id || !has_span_id) {
+    m_reader.fail_at_token("reference without \"traceID\" or \"spanID\"");
+  }
+}
+
 void JaegerJsonDecoder::decode_logs(Span& span) {
   if (m_reader.try_null()) {
     return;
   }
   m_reader.begin_array("logs");
   while (m_reader.next_element()) {
+    reserve_once(span.events, m_event_hint);
     model::SpanEvent& event = span.events.emplace_back();
     bool named = false;
     m_reader.begin_object("logs");
-    std::string_view key;
-    while (m_reader.next_key(key)) {
-      if (equals(key, "timestamp")) {
+    std::size_t guess = 0;
+    LogMember member{};
+    while (next_member(m_reader, k_log_keys, guess, member, LogMember::other)) {
+      if (member == LogMember::timestamp) {
         event.time_ns = micros_to_nanos(m_reader.read_int64("timestamp", true), "timestamp");
-      } else if (equals(key, "fields")) {
+      } else if (member == LogMember::fields) {
         if (m_reader.try_null()) {
           continue;
         }
         m_reader.begin_array("fields");
         while (m_reader.next_element()) {
-          Attribute& field = event.attributes.emplace_back();
-          decode_kv(field, "fields");
+          reserve_once(event.attributes, m_field_hint);
+          PlainTag plain;
+          if (probe_tag(plain)) {
+            if (!named && plain.value.kind == PlainValue::Kind::string &&
+                equals(plain.key, "event")) {
+              set_text(event.name, plain.value.text); // the event's name, not an attribute
+              named = true;
+              continue;
+            }
+            event.attributes.emplace_back(AttributeFrom{plain.key, plain.value});
+          } else {
+            decode_kv(event.attributes.emplace_back(), "fields");
+          }
+          Attribute& field = event.attributes.back();
           if (!named && equals(field.key, "event")) {
             event.name = model::to_string(field.value);
             named = true;
@@ -355,7 +480,11 @@ void JaegerJsonDecoder::decode_logs(Span& span) {
     if (!named) {
       event.name = "log";
     }
+    if (!event.attributes.empty()) {
+      m_field_hint = event.attributes.size();
+    }
   }
+  m_event_hint = span.events.size();
 }
 
 std::shared_ptr<const model::Resource> JaegerJsonDecoder::decode_process() {
@@ -364,7 +493,7 @@ std::shared_ptr<const model::Resource> JaegerJsonDecoder::decode_process() {
   std::string_view key;
   while (m_reader.next_key(key)) {
     if (equals(key, "serviceName")) {
-      resource->service_name.assign(m_reader.read_string("serviceName"));
+      set_text(resource->service_name, m_reader.read_string("serviceName"));
     } else if (equals(key, "tags")) {
       decode_kv_list(resource->attributes, "tags");
     } else {
@@ -380,6 +509,54 @@ void JaegerJsonDecoder::decode_kv_list(model::Attributes& out, std::string_view 
   }
   m_reader.begin_array(field);
   while (m_reader.next_element()) {
+    decode_kv_or_probe(out, field);
+  }
+}
+
+bool JaegerJsonDecoder::probe_tag(PlainTag& tag) {
+  // Jaeger writes every tag as {"key":"...","type":"...","value":...}: match those bytes
+  // directly. Anything else (another order, escapes, a string for a number, ...) is left
+  // to decode_kv().
+  JsonReader::Probe probe(m_reader, 1);
+  if (!probe.literal(R"({"key":")") || !probe.string_body(tag.key) ||
+      !probe.literal(R"(,"type":")")) {
+    return false;
+  }
+  // The type and the start of the value in one compare, picked by the type's first byte.
+  PlainValue& value = tag.value;
+  bool ok = false;
+  switch (probe.peek()) {
+  case 's':
+    value.kind = PlainValue::Kind::string;
+    ok = probe.literal(R"(string","value":")", true) && probe.string_body(value.text);
+    break;
+  case 'i':
+    value.kind = PlainValue::Kind::int64;
+    ok = probe.literal(R"(int64","value":)", true) && probe.integer(value.integer, true);
+    break;
+  case 'f':
+    value.kind = PlainValue::Kind::float64;
+    ok = probe.literal(R"(float64","value":)", true) && probe.number(value.number);
+    break;
+  case 'b':
+    value.kind = PlainValue::Kind::boolean;
+    ok = probe.literal(R"(bool","value":)", true) && probe.boolean(value.flag);
+    break;
+  default:
+    break;
+  }
+  if (!ok || !probe.literal("}")) {
+    return false;
+  }
+  probe.commit();
+  return true;
+}
+
+void JaegerJsonDecoder::decode_kv_or_probe(model::Attributes& out, std::string_view field) {
+  PlainTag tag;
+  if (probe_tag(tag)) {
+    out.emplace_back(AttributeFrom{tag.key, tag.value});
+  } else {
     decode_kv(out.emplace_back(), field);
   }
 }

@@ -5,6 +5,7 @@
 
 #include <ordertrace/decode/decoder.hpp>
 #include <ordertrace/decode/json_reader.hpp>
+#include <ordertrace/decode/plain_value.hpp>
 #include <ordertrace/model/span.hpp>
 
 #include <memory>
@@ -43,11 +44,25 @@ private:
   void finish_trace();
   void decode_span(PendingSpan& pending);
   void decode_references(model::Span& span);
+  // One reference object: by probe_reference() when it has the plain common shape (and
+  // then returns true), else by decode_reference().
+  bool probe_reference(model::SpanRef& target, bool& child_of);
+  void decode_reference(model::SpanRef& target, bool& child_of);
   void decode_tags(model::Span& span, bool& error_tag, model::StatusCode& status_code_tag);
   void decode_logs(model::Span& span);
   std::shared_ptr<const model::Resource> decode_process();
   void decode_kv_list(model::Attributes& out, std::string_view field);
   void decode_kv(model::Attribute& attribute, std::string_view field);
+  // A tag read by probe_tag(): views into the reader's buffer, valid until its next call.
+  struct PlainTag {
+    std::string_view key;
+    PlainValue value;
+  };
+  // Reads a tag of the plain common shape and returns true; otherwise consumes nothing
+  // and returns false, and decode_kv() must read it.
+  bool probe_tag(PlainTag& tag);
+  // Appends the next tag, by probe_tag() when it can.
+  void decode_kv_or_probe(model::Attributes& out, std::string_view field);
   void read_typed_value(model::Attribute& attribute, TagType type);
   void convert_stashed_value(model::Attribute& attribute, TagType type, JsonType json_type,
                              bool boolean);
@@ -61,8 +76,15 @@ private:
   std::vector<std::pair<std::string, std::shared_ptr<const model::Resource>>> m_processes;
   std::vector<std::string> m_trace_warnings;
   std::shared_ptr<const model::Resource> m_unknown_process;
-  std::string m_value_text;   // a tag value met before its type
-  std::size_t m_tag_hint = 8; // tags on the previous span: reserve that many
+  TraceIdCache m_trace_ids;
+  std::string m_value_text; // a tag value met before its type
+  // Tags, logs and log fields on the last span or log that had any: reserve that many
+  // (see reserve_once()). Exactly as many, as most spans of a file look alike and glibc
+  // serves chunks up to 1 KiB from its thread cache; a vector that must grow still only
+  // doubles.
+  std::size_t m_tag_hint = 8;
+  std::size_t m_field_hint = 2;
+  std::size_t m_event_hint = 1;
 };
 
 } // namespace ordertrace::decode::detail

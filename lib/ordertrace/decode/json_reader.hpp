@@ -73,6 +73,30 @@ constexpr std::array<std::uint8_t, 256> make_char_classes() {
 
 } // namespace detail
 
+// Whether the `n` bytes at `a` and `b` are equal, for short n: 4 to 32 bytes are
+// compared as (overlapping) words rather than through a call to memcmp.
+inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+  const auto word = [](const char* p) {
+    std::uint64_t value = 0;
+    std::memcpy(&value, p, sizeof value);
+    return value;
+  };
+  const auto half = [](const char* p) {
+    std::uint32_t value = 0;
+    std::memcpy(&value, p, sizeof value);
+    return value;
+  };
+  if (n >= 4 && n < 8) {
+    return ((half(a) ^ half(b)) | (half(a + n - 4) ^ half(b + n - 4))) == 0;
+  }
+  if (n >= 8 && n <= 32) {
+    const std::uint64_t middle =
+        n > 16 ? (word(a + 8) ^ word(b + 8)) | (word(a + n - 16) ^ word(b + n - 16)) : 0;
+    return ((word(a) ^ word(b)) | (word(a + n - 8) ^ word(b + n - 8)) | middle) == 0;
+  }
+  return std::memcmp(a, b, n) == 0;
+}
+
 // Whether `text` equals `literal`: the fixed length lets the compiler inline the compare,
 // which matters for the many key dispatches per span.
 template <std::size_t N>
@@ -116,6 +140,12 @@ public:
   // and returns true, and the caller must then consume the member's value. `key` is
   // valid until the next call on this reader.
   bool next_key(std::string_view& key);
+  // For decoders that know the order a writer puts an object's members in: when the
+  // next member's key is `quoted_key` (written with its quotes and colon, '"spanID":')
+  // and directly follows the previous member's comma, consumes it as next_key() would
+  // and returns true; otherwise consumes nothing and returns false, and the caller
+  // asks next_key(). A guess costs one compare instead of a key scan and a dispatch.
+  bool next_key_is(std::string_view quoted_key) noexcept;
   // Enters an array; then call next_element() until it returns false.
   void begin_array(std::string_view field = {});
   // Returns false (and leaves the array) at its closing bracket; otherwise true, and
@@ -160,6 +190,9 @@ public:
   // bracket when next_key()/next_element() returned false) - for problems found in a
   // value after reading it, such as an invalid id.
   [[noreturn]] void fail_at_token(std::string_view problem) const;
+
+  // Speculative reading for the decoders' fast paths (see Probe below).
+  class Probe;
 
   const std::string& source_name() const noexcept { return m_source_name; }
   // Bytes taken from the input so far.
@@ -277,6 +310,97 @@ private:
   std::string m_key_scratch; // a key that had to survive a refill
 };
 
+// A speculative reader for the decoders' fast paths. Most of a trace file is small
+// objects of one fixed shape (a tag, an attribute), and reading them through the pull
+// calls above costs ~60 instructions per key. A Probe instead matches the expected bytes
+// directly over what is already buffered, accepting only the plain case: the expected
+// keys in the expected order, ASCII strings without escapes, integers that fit. Any
+// method returning false means "not the plain case"; the caller then drops the probe
+// and reads the same value again through the checked calls, which give the usual
+// result or message. Nothing is consumed before commit(), so no error message, chunk
+// boundary or limit behaves differently: a probe never looks past the buffered bytes.
+class JsonReader::Probe {
+public:
+  // Probes a value that opens `nesting` objects/arrays; when those would exceed the
+  // depth limit the probe fails at once (and the checked calls report the depth).
+  Probe(JsonReader& reader, std::size_t nesting) noexcept
+      : m_reader(reader), m_start(reader.m_pos), m_p(reader.m_pos),
+        m_end(reader.m_depth + nesting <= reader.m_limits.max_depth ? reader.m_end : reader.m_pos) {
+  }
+  Probe(const Probe&) = delete;
+  Probe& operator=(const Probe&) = delete;
+
+  // Matches `text`, JSON punctuation and keys such as R"(,"value":)": a string in it
+  // must be whole or opened at its end, or with `in_string`, the text starts inside a
+  // string that literal() opened (R"(int64","value":)"). Compact JSON matches with one
+  // compare; pretty-printed JSON takes literal_spaced(), which allows whitespace between
+  // tokens.
+  template <std::size_t N> bool literal(const char (&text)[N], bool in_string = false) noexcept {
+    constexpr std::size_t n = N - 1;
+    if (static_cast<std::size_t>(m_end - m_p) >= n && std::memcmp(m_p, text, n) == 0) [[likely]] {
+      m_p += n;
+      return true;
+    }
+    return literal_spaced(text, n, in_string);
+  }
+  // The next byte, or '\0' at the end of the buffered bytes.
+  char peek() const noexcept { return m_p < m_end ? *m_p : '\0'; }
+  // The rest of a string whose opening quote literal() matched, through its closing
+  // quote: only ASCII without escapes or controls, within the length limit.
+  bool string_body(std::string_view& out) noexcept {
+    const char* close = find_string_special(m_p, m_end);
+    if (close == m_end || *close != '"' ||
+        static_cast<std::size_t>(close - m_p) > m_reader.m_limits.max_string_bytes) {
+      return false;
+    }
+    out = std::string_view(m_p, static_cast<std::size_t>(close - m_p));
+    m_p = close + 1;
+    return true;
+  }
+  // A whole string value, opening quote included.
+  bool string(std::string_view& out) noexcept {
+    skip_spaces();
+    if (m_p == m_end || *m_p != '"') {
+      return false;
+    }
+    ++m_p;
+    return string_body(out);
+  }
+  // An integer written plainly (-?(0|[1-9][0-9]{0,18})) that fits; with `allow_string`
+  // also one in quotes, as Jaeger and OTLP write large integers.
+  bool integer(std::int64_t& value, bool allow_string) noexcept;
+  // A number; from_chars does the conversion, as in read_double().
+  bool number(double& value) noexcept;
+  bool boolean(bool& value) noexcept {
+    skip_spaces();
+    if (literal("true")) {
+      value = true;
+      return true;
+    }
+    value = false;
+    return literal("false");
+  }
+  // Consumes what the probe read; the value's first byte becomes the token that
+  // fail_at_token() points at.
+  void commit() noexcept {
+    m_reader.m_token = m_start;
+    m_reader.m_pos = m_p;
+  }
+
+private:
+  void skip_spaces() noexcept {
+    while (m_p < m_end && is_class(*m_p, k_whitespace)) {
+      ++m_p;
+    }
+  }
+  bool literal_spaced(const char* text, std::size_t n, bool in_string) noexcept;
+
+  JsonReader& m_reader;
+  const char* m_start;
+  const char* m_p;
+  const char* m_end;
+};
+
 inline bool JsonReader::next_key(std::string_view& key) {
   skip_whitespace_expecting_value();
   std::uint8_t& state = m_stack[m_depth - 1];
@@ -307,6 +431,61 @@ inline bool JsonReader::next_key(std::string_view& key) {
     return true;
   }
   read_key_colon_slow(key);
+  return true;
+}
+
+// A member key a decoder knows, as writers put it ('"spanID":'), and what it means.
+template <typename Member> struct KnownKey {
+  std::string_view quoted;
+  Member member;
+};
+
+// Reads the next member key of an object whose known keys are listed in `keys` in the
+// order writers usually put them: tries keys[guess] first (see next_key_is()), else reads
+// the key and looks it up; guess then follows the key found. Returns false at the end
+// of the object; sets `member` to `unknown` for a key not listed.
+template <typename Member, std::size_t N>
+bool next_member(JsonReader& reader, const KnownKey<Member> (&keys)[N], std::size_t& guess,
+                 Member& member, Member unknown) {
+  // Optional members are often left out, so a miss tries the keys after the guess too.
+  for (std::size_t i = guess; i < N; ++i) {
+    if (reader.next_key_is(keys[i].quoted)) [[likely]] {
+      member = keys[i].member;
+      guess = i + 1;
+      return true;
+    }
+  }
+  std::string_view key;
+  if (!reader.next_key(key)) {
+    return false;
+  }
+  for (std::size_t i = 0; i < N; ++i) {
+    if (key == keys[i].quoted.substr(1, keys[i].quoted.size() - 3)) {
+      member = keys[i].member;
+      guess = i + 1;
+      return true;
+    }
+  }
+  member = unknown;
+  return true;
+}
+
+inline bool JsonReader::next_key_is(std::string_view quoted_key) noexcept {
+  std::uint8_t& state = m_stack[m_depth - 1];
+  const char* p = m_pos;
+  if ((state & k_first) == 0) {
+    if (p == m_end || *p != ',') {
+      return false;
+    }
+    ++p;
+  }
+  if (static_cast<std::size_t>(m_end - p) < quoted_key.size() ||
+      !same_bytes(p, quoted_key.data(), quoted_key.size())) {
+    return false;
+  }
+  state = k_in_object;
+  m_token = p;
+  m_pos = p + quoted_key.size();
   return true;
 }
 

@@ -40,6 +40,44 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+// A span's members, listed in protobuf's field order, in which exporters write them
+// (see next_member()); "flags" is listed only to keep the guesses in step.
+enum class SpanMember : std::uint8_t {
+  trace_id,
+  span_id,
+  parent_span_id,
+  name,
+  kind,
+  start_time,
+  end_time,
+  attributes,
+  events,
+  links,
+  status,
+  other
+};
+constexpr KnownKey<SpanMember> k_span_keys[] = {
+    {R"("traceId":)", SpanMember::trace_id},
+    {R"("spanId":)", SpanMember::span_id},
+    {R"("parentSpanId":)", SpanMember::parent_span_id},
+    {R"("flags":)", SpanMember::other},
+    {R"("name":)", SpanMember::name},
+    {R"("kind":)", SpanMember::kind},
+    {R"("startTimeUnixNano":)", SpanMember::start_time},
+    {R"("endTimeUnixNano":)", SpanMember::end_time},
+    {R"("attributes":)", SpanMember::attributes},
+    {R"("events":)", SpanMember::events},
+    {R"("links":)", SpanMember::links},
+    {R"("status":)", SpanMember::status},
+};
+
+enum class EventMember : std::uint8_t { time, name, attributes, other };
+constexpr KnownKey<EventMember> k_event_keys[] = {
+    {R"("timeUnixNano":)", EventMember::time},
+    {R"("name":)", EventMember::name},
+    {R"("attributes":)", EventMember::attributes},
+};
+
 } // namespace
 
 void OtlpJsonDecoder::decode_resource_spans_list() {
@@ -143,7 +181,7 @@ void OtlpJsonDecoder::decode_scope_spans() {
       m_reader.begin_array("spans");
       while (m_reader.next_element()) {
         Span span;
-        span.attributes.reserve(m_attribute_hint + m_scope_attributes.size());
+        span.attributes.reserve(std::max(m_attribute_hint, m_scope_attributes.size()));
         // Jaeger shows the scope as the span tags otel.scope.name/version, listed
         // first; keeping them so makes OTLP and Jaeger input of one trace decode alike.
         span.attributes.insert(span.attributes.end(), m_scope_attributes.begin(),
@@ -204,18 +242,22 @@ void OtlpJsonDecoder::decode_span(Span& span) {
   bool has_trace_id = false;
   bool has_span_id = false;
   model::SpanId parent_id;
-  std::string_view key;
-  while (m_reader.next_key(key)) {
-    if (equals(key, "traceId")) {
+  std::size_t guess = 0;
+  SpanMember member{};
+  while (next_member(m_reader, k_span_keys, guess, member, SpanMember::other)) {
+    switch (member) {
+    case SpanMember::trace_id: {
       const std::string_view text = m_reader.read_string("traceId");
-      const auto id = model::TraceId::parse(text);
+      const auto id = m_trace_ids.parse(text);
       if (!id || id->empty()) {
         m_reader.fail_at_token(
             fmt::format("invalid trace id \"{}\" in \"traceId\"", text.substr(0, 64)));
       }
       span.trace_id = *id;
       has_trace_id = true;
-    } else if (equals(key, "spanId")) {
+      break;
+    }
+    case SpanMember::span_id: {
       const std::string_view text = m_reader.read_string("spanId");
       const auto id = model::SpanId::parse(text);
       if (!id || id->empty()) {
@@ -224,7 +266,9 @@ void OtlpJsonDecoder::decode_span(Span& span) {
       }
       span.span_id = *id;
       has_span_id = true;
-    } else if (equals(key, "parentSpanId")) {
+      break;
+    }
+    case SpanMember::parent_span_id: {
       const std::string_view text = m_reader.read_string("parentSpanId");
       if (!text.empty()) { // "" is a root span
         const auto id = model::SpanId::parse(text);
@@ -234,15 +278,21 @@ void OtlpJsonDecoder::decode_span(Span& span) {
         }
         parent_id = *id;
       }
-    } else if (equals(key, "name")) {
-      span.operation.assign(m_reader.read_string("name"));
-    } else if (equals(key, "startTimeUnixNano")) {
+      break;
+    }
+    case SpanMember::name:
+      set_text(span.operation, m_reader.read_string("name"));
+      break;
+    case SpanMember::start_time:
       span.start_ns = m_reader.read_int64("startTimeUnixNano", true);
-    } else if (equals(key, "endTimeUnixNano")) {
+      break;
+    case SpanMember::end_time:
       span.end_ns = m_reader.read_int64("endTimeUnixNano", true);
-    } else if (equals(key, "attributes")) {
+      break;
+    case SpanMember::attributes:
       decode_attributes(span.attributes, &span.warnings, "attributes");
-    } else if (equals(key, "kind")) {
+      break;
+    case SpanMember::kind:
       if (m_reader.peek() == JsonType::string) {
         span.kind = model::parse_span_kind(m_reader.read_string("kind"))
                         .value_or(model::SpanKind::unspecified);
@@ -252,26 +302,35 @@ void OtlpJsonDecoder::decode_span(Span& span) {
         span.kind = kind >= 0 && kind <= 5 ? static_cast<model::SpanKind>(kind)
                                            : model::SpanKind::unspecified;
       }
-    } else if (equals(key, "status")) {
+      break;
+    case SpanMember::status:
       decode_status(span);
-    } else if (equals(key, "events")) {
+      break;
+    case SpanMember::events:
       if (m_reader.try_null()) {
-        continue;
+        break;
       }
       m_reader.begin_array("events");
       while (m_reader.next_element()) {
+        reserve_once(span.events, m_event_hint);
         decode_event(span.events.emplace_back());
       }
-    } else if (equals(key, "links")) {
+      if (!span.events.empty()) {
+        m_event_hint = span.events.size();
+      }
+      break;
+    case SpanMember::links:
       if (m_reader.try_null()) {
-        continue;
+        break;
       }
       m_reader.begin_array("links");
       while (m_reader.next_element()) {
         decode_link(span);
       }
-    } else {
+      break;
+    case SpanMember::other:
       m_reader.skip_value();
+      break;
     }
   }
   if (!has_trace_id) {
@@ -283,7 +342,7 @@ void OtlpJsonDecoder::decode_span(Span& span) {
   if (!parent_id.empty()) {
     span.parent = model::SpanRef{span.trace_id, parent_id};
   }
-  m_attribute_hint = std::max<std::size_t>(span.attributes.size() + 2, 4);
+  m_attribute_hint = span.attributes.size();
   sort_events(span);
 }
 
@@ -310,7 +369,7 @@ void OtlpJsonDecoder::decode_status(Span& span) {
                     : code == 1 ? model::StatusCode::ok
                                 : model::StatusCode::unset;
     } else if (equals(key, "message")) {
-      span.status_message.assign(m_reader.read_string("message"));
+      set_text(span.status_message, m_reader.read_string("message"));
     } else {
       m_reader.skip_value();
     }
@@ -319,16 +378,22 @@ void OtlpJsonDecoder::decode_status(Span& span) {
 
 void OtlpJsonDecoder::decode_event(model::SpanEvent& event) {
   m_reader.begin_object("events");
-  std::string_view key;
-  while (m_reader.next_key(key)) {
-    if (equals(key, "timeUnixNano")) {
+  std::size_t guess = 0;
+  EventMember member{};
+  while (next_member(m_reader, k_event_keys, guess, member, EventMember::other)) {
+    switch (member) {
+    case EventMember::time:
       event.time_ns = m_reader.read_int64("timeUnixNano", true);
-    } else if (equals(key, "name")) {
-      event.name.assign(m_reader.read_string("name"));
-    } else if (equals(key, "attributes")) {
+      break;
+    case EventMember::name:
+      set_text(event.name, m_reader.read_string("name"));
+      break;
+    case EventMember::attributes:
       decode_attributes(event.attributes, nullptr, "attributes");
-    } else {
+      break;
+    case EventMember::other:
       m_reader.skip_value();
+      break;
     }
   }
 }
@@ -377,6 +442,9 @@ void OtlpJsonDecoder::decode_attributes(model::Attributes& out, std::vector<std:
   }
   m_reader.begin_array(field);
   while (m_reader.next_element()) {
+    if (probe_attribute(out, warnings != nullptr)) {
+      continue;
+    }
     Attribute& attribute = out.emplace_back();
     bool has_key = false;
     bool to_warnings = false;
@@ -407,6 +475,46 @@ void OtlpJsonDecoder::decode_attributes(model::Attributes& out, std::vector<std:
       out.pop_back();
     }
   }
+}
+
+bool OtlpJsonDecoder::probe_attribute(model::Attributes& out, bool watch_warnings) {
+  // Exporters write {"key":"...","value":{"<type>Value":...}}: match those bytes directly
+  // and build the attribute in place. Anything else (another order, an empty or nested
+  // value, escapes, "NaN", ...) is left to the checked path in decode_attributes().
+  JsonReader::Probe probe(m_reader, 2);
+  std::string_view key;
+  if (!probe.literal(R"({"key":")") || !probe.string_body(key) ||
+      (watch_warnings && key == k_jaeger_warnings_key) || !probe.literal(R"(,"value":{")")) {
+    return false;
+  }
+  // The value's type and its start in one compare, picked by the type's first byte.
+  PlainValue value;
+  bool ok = false;
+  switch (probe.peek()) {
+  case 's':
+    ok = probe.literal(R"(stringValue":")", true) && probe.string_body(value.text);
+    break;
+  case 'i':
+    value.kind = PlainValue::Kind::int64;
+    ok = probe.literal(R"(intValue":)", true) && probe.integer(value.integer, true);
+    break;
+  case 'b':
+    value.kind = PlainValue::Kind::boolean;
+    ok = probe.literal(R"(boolValue":)", true) && probe.boolean(value.flag);
+    break;
+  case 'd':
+    value.kind = PlainValue::Kind::float64;
+    ok = probe.literal(R"(doubleValue":)", true) && probe.number(value.number);
+    break;
+  default: // bytesValue (rare), arrayValue, kvlistValue, an empty value, ...
+    break;
+  }
+  if (!ok || !probe.literal("}}")) {
+    return false;
+  }
+  probe.commit();
+  out.emplace_back(AttributeFrom{key, value});
+  return true;
 }
 
 void OtlpJsonDecoder::decode_warnings_value(std::vector<std::string>& warnings) {

@@ -3,15 +3,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 
 namespace ordertrace::model {
 namespace {
 
+// ASCII only, and inline: std::tolower is a call into the C locale per byte, and this
+// runs once per span on the decoders' hot path.
+constexpr char ascii_lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 bool iequals(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+           return ascii_lower(x) == ascii_lower(y);
          });
 }
 
@@ -42,11 +46,35 @@ std::optional<SpanKind> parse_span_kind(std::string_view text) noexcept {
   if (text.size() > prefix.size() && iequals(text.substr(0, prefix.size()), prefix)) {
     text.remove_prefix(prefix.size());
   }
-  for (SpanKind kind : {SpanKind::unspecified, SpanKind::internal, SpanKind::server,
-                        SpanKind::client, SpanKind::producer, SpanKind::consumer}) {
-    if (iequals(text, to_string(kind))) {
-      return kind;
+  // By length first: this runs once per Jaeger span, and the names differ in length
+  // except for server/client and producer/consumer.
+  switch (text.size()) {
+  case 6:
+    if (iequals(text, "server")) {
+      return SpanKind::server;
     }
+    if (iequals(text, "client")) {
+      return SpanKind::client;
+    }
+    break;
+  case 8:
+    if (iequals(text, "internal")) {
+      return SpanKind::internal;
+    }
+    if (iequals(text, "producer")) {
+      return SpanKind::producer;
+    }
+    if (iequals(text, "consumer")) {
+      return SpanKind::consumer;
+    }
+    break;
+  case 11:
+    if (iequals(text, "unspecified")) {
+      return SpanKind::unspecified;
+    }
+    break;
+  default:
+    break;
   }
   return std::nullopt;
 }
