@@ -6,6 +6,7 @@
 
 #include <sstream>
 
+#include "support/fake_http_server.hpp"
 #include "support/run_process.hpp"
 
 namespace ordertrace {
@@ -29,6 +30,8 @@ ProcessOptions clean_env(std::map<std::string, std::optional<std::string>> extra
         "ORDERTRACE_CACHE", "ORDERTRACE_TOKEN", "NO_COLOR"}) {
     options.env[name] = std::nullopt;
   }
+  // No config file from the home directory of whoever runs the tests.
+  options.env["XDG_CONFIG_HOME"] = "/nonexistent/config-home";
   for (auto& [name, value] : extra) {
     options.env[name] = value;
   }
@@ -144,8 +147,29 @@ TEST(Cli, HelpListsTheCommandsAndExitsZero) {
 
   const auto sub = ordertrace({"show", "--help"});
   EXPECT_EQ(sub.exit_code, 0) << sub.err;
-  for (const char* option :
-       {"--source", "--now", "--format", "--lifecycle", "--ui-url", "--no-color"}) {
+  for (const char* option : {"--source",
+                             "--now",
+                             "--format",
+                             "--lifecycle",
+                             "--ui-url",
+                             "--no-color",
+                             "--jaeger",
+                             "--api",
+                             "--since,--from",
+                             "--until",
+                             "--search-depth",
+                             "--token-file",
+                             "--ca-file",
+                             "--cert",
+                             "--key",
+                             "--timeout",
+                             "--verbose",
+                             "--config",
+                             "ORDERTRACE_JAEGER_URL",
+                             "ORDERTRACE_TOKEN",
+                             "ORDERTRACE_CONFIG",
+                             "5 Jaeger unreachable",
+                             "6 authentication required"}) {
     EXPECT_NE(sub.out.find(option), std::string::npos) << option << "\n" << sub.out;
   }
 }
@@ -200,11 +224,12 @@ TEST_F(ShowCli, MissingOrEmptyOrderIdIsAUsageError) {
   expect_one_error_line(empty, "order id must not be empty");
 }
 
-TEST_F(ShowCli, WithoutSourceSaysJaegerIsNotSupportedYet) {
-  const auto r = ordertrace({"show", "ORD-1001"});
-  EXPECT_EQ(r.exit_code, 2);
-  expect_one_error_line(r, "--source");
-  EXPECT_NE(r.err.find("Jaeger"), std::string::npos) << r.err;
+TEST_F(ShowCli, WithoutSourceAsksJaeger) {
+  const test::RefusingPort closed;
+  const auto r = ordertrace({"show", "ORD-1001", "--jaeger", closed.url(), "--timeout", "2"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  expect_one_error_line(r, closed.url());
+  EXPECT_EQ(r.out, "");
 }
 
 TEST_F(ShowCli, BadFormatSuggestsTheNearestOne) {

@@ -19,7 +19,7 @@
 namespace ordertrace::app {
 namespace {
 
-const std::vector<std::string> k_commands = {"show"};
+const std::vector<std::string> k_commands = {"show", "config"};
 
 // One line: newlines and other control characters would split or garble it.
 std::string one_line(std::string_view text) {
@@ -125,6 +125,61 @@ std::string describe_extras(const CLI::ParseError& error, const CLI::App& comman
   return lowercase_first_word(error.what());
 }
 
+// The options every Jaeger-reading command shares (cli.md); `config show` takes them too,
+// so that it shows what a command given the same options would use.
+void add_common_options(CLI::App& command, CommonOptions& options) {
+  command
+      .add_option("--jaeger", options.jaeger,
+                  "Jaeger query URL, a base path allowed (default http://localhost:16686)")
+      ->type_name("URL");
+  command.add_option("--ui-url", options.ui_url, "Base URL of the links (default: the Jaeger URL)")
+      ->type_name("URL");
+  command.add_option("--api", options.api, "Search API: auto (default), v3 or legacy")
+      ->type_name("API");
+  command.add_option("--search-depth", options.search_depth, "Traces per search (default 100)")
+      ->type_name("N");
+  command
+      .add_option("--token-file", options.token_file,
+                  "Bearer token file, mode 0600; sent over https only")
+      ->type_name("FILE");
+  command.add_option("--ca-file", options.ca_file, "CA certificates (default: system store)")
+      ->type_name("FILE");
+  command.add_option("--cert", options.cert, "Client certificate (mutual TLS)")->type_name("FILE");
+  command.add_option("--key", options.key, "Key of the client certificate")->type_name("FILE");
+  command
+      .add_option("--timeout", options.timeout,
+                  "Limit per HTTP request (default 60); retries come on top")
+      ->type_name("SECONDS");
+  command.add_flag("--verbose", options.verbose, "One line per HTTP request on stderr");
+  command.add_option("--lifecycle", options.lifecycle, "Lifecycle JSON (default: built in)")
+      ->type_name("FILE");
+  command.add_option("--config", options.config, "Config file (see below)")->type_name("FILE");
+}
+
+// Where the shared options can come from, for the footers of the commands that take them.
+constexpr const char* k_settings_footer =
+    "Environment: ORDERTRACE_JAEGER_URL, ORDERTRACE_UI_URL, ORDERTRACE_TOKEN (the token\n"
+    "itself), ORDERTRACE_LIFECYCLE, ORDERTRACE_CONFIG, NO_COLOR.\n"
+    "Config file: --config, ORDERTRACE_CONFIG, else ${XDG_CONFIG_HOME:-~/.config}/\n"
+    "ordertrace/config.toml if it exists; long option names as keys (jaeger = \"URL\"),\n"
+    "never the token itself.\n"
+    "Precedence: defaults < config file < environment < command line; see\n"
+    "'ordertrace config show'.";
+
+std::string command_help(const CLI::App* show, const CLI::App* config, const CLI::App* config_show,
+                         const std::string& fallback) {
+  if (show->parsed()) {
+    return "ordertrace show --help";
+  }
+  if (config_show->parsed()) {
+    return "ordertrace config show --help";
+  }
+  if (config->parsed()) {
+    return "ordertrace config --help";
+  }
+  return fallback;
+}
+
 } // namespace
 
 int run(int argc, char** argv) {
@@ -138,23 +193,41 @@ int run(int argc, char** argv) {
 
   ShowOptions show_options;
   CLI::App* show = app.add_subcommand("show", "Show an order's verdict with its evidence");
-  show->footer("Verdicts: COMPLETED, ON_TRACK, STALLED, LOST, ABANDONED, INCONSISTENT,\n"
-               "NOT_FOUND. Exit codes: 0 shown, 1 error, 2 usage error, 4 not found.\n"
-               "Environment: ORDERTRACE_LIFECYCLE, ORDERTRACE_UI_URL, NO_COLOR.");
+  show->footer(
+      std::string("By default the spans come from Jaeger: without --since, windows of the\n"
+                  "last day, then 1-3, 3-7, 7-30 and 30-90 days before --until, until the\n"
+                  "order's first state (or its whole completed timeline) is found.\n\n"
+                  "Verdicts: COMPLETED, ON_TRACK, STALLED, LOST, ABANDONED, INCONSISTENT,\n"
+                  "NOT_FOUND.\n"
+                  "Exit codes: 0 shown, 1 error, 2 usage error (also a bad URL or option\n"
+                  "value, a token file others may read), 4 not found, 5 Jaeger unreachable,\n"
+                  "timed out, failing (5xx after retries) or not a Jaeger query API,\n"
+                  "6 authentication required or refused (401/403, a login page).\n") +
+      k_settings_footer);
   show->add_option("order-id", show_options.order_ids, "Order id(s), as the spans carry them")
       ->required();
   show->add_option("--source", show_options.sources,
-                   "Trace file (Jaeger/OTLP JSON, - for stdin); repeat for more")
+                   "Trace file instead of Jaeger (Jaeger/OTLP JSON, - for stdin); repeatable")
       ->type_name("FILE")
       ->allow_extra_args(false);
   show->add_option("--now", show_options.now, "Judge as of this RFC 3339 time (default: now)")
       ->type_name("TIME");
+  show->add_option("--since,--from", show_options.since,
+                   "One window from this time or this long before --until (7d)")
+      ->type_name("DURATION|TIME");
+  show->add_option("--until", show_options.until, "End of the search, RFC 3339 (default: --now)")
+      ->type_name("TIME");
   show->add_option("--format", show_options.format, "text (default) or json")->type_name("FORMAT");
-  show->add_option("--lifecycle", show_options.lifecycle, "Lifecycle JSON (default: built in)")
-      ->type_name("FILE");
-  show->add_option("--ui-url", show_options.ui_url, "Jaeger UI base URL for links")
-      ->type_name("URL");
   show->add_flag("--no-color", show_options.no_color, "No colours in the text report");
+  add_common_options(*show, show_options.common);
+
+  CommonOptions config_options;
+  CLI::App* config = app.add_subcommand("config", "Show the effective configuration");
+  config->require_subcommand(1);
+  CLI::App* config_show = config->add_subcommand(
+      "show", "Print each setting, its value and where it came from (the token masked)");
+  config_show->footer(k_settings_footer);
+  add_common_options(*config_show, config_options);
 
   std::string help_command = "ordertrace --help";
   try {
@@ -162,20 +235,25 @@ int run(int argc, char** argv) {
     app.parse(argc, argv);
     if (show->parsed()) {
       help_command = "ordertrace show --help";
-      return static_cast<int>(run_show(show_options, std::cout));
+      return static_cast<int>(run_show(show_options, std::cout, std::cerr));
+    }
+    if (config_show->parsed()) {
+      help_command = "ordertrace config show --help";
+      write_settings(std::cout, resolve_settings(config_options, "show"));
+      return static_cast<int>(ExitCode::ok);
     }
     return static_cast<int>(ExitCode::ok);
   } catch (const CLI::Success& e) {
     // --help and --version: CLI11 prints them to stdout and exits 0.
     return app.exit(e);
   } catch (const CLI::ExtrasError& e) {
-    const CLI::App& command = show->parsed() ? *show : app;
+    const CLI::App& command = show->parsed() ? *show : config_show->parsed() ? *config_show : app;
     print_error(describe_extras(e, command, argc, argv));
-    print_hint(show->parsed() ? "ordertrace show --help" : help_command);
+    print_hint(command_help(show, config, config_show, help_command));
     return static_cast<int>(ExitCode::usage_error);
   } catch (const CLI::ParseError& e) {
     print_error(lowercase_first_word(e.what()));
-    print_hint(show->parsed() ? "ordertrace show --help" : help_command);
+    print_hint(command_help(show, config, config_show, help_command));
     return static_cast<int>(ExitCode::usage_error);
   } catch (const Error& e) {
     print_error(e.what());

@@ -1,3 +1,4 @@
+#include <ordertrace/app/jaeger_search.hpp>
 #include <ordertrace/app/show.hpp>
 #include <ordertrace/config/lifecycle_file.hpp>
 #include <ordertrace/lifecycle/engine.hpp>
@@ -28,22 +29,64 @@ report::Format parse_format_option(const std::optional<std::string>& text) {
   throw UsageError(message);
 }
 
-std::int64_t parse_now_option(const std::optional<std::string>& text) {
+std::optional<std::int64_t> parse_time_option(const std::optional<std::string>& text,
+                                              std::string_view option) {
   if (!text) {
-    return util::system_now_ns();
+    return std::nullopt;
   }
-  if (auto now = util::parse_rfc3339(*text)) {
-    return *now;
+  if (auto time = util::parse_rfc3339(*text)) {
+    return *time;
   }
-  throw UsageError("invalid --now '" + *text +
+  throw UsageError("invalid " + std::string(option) + " '" + *text +
                    "': expected an RFC 3339 time such as 2026-08-20T10:00:00Z or "
                    "2026-08-20T13:00:00+03:00");
 }
 
+// --since: a duration back from --until, or a time.
+std::optional<std::int64_t> parse_since_option(const std::optional<std::string>& text,
+                                               std::int64_t until_ns) {
+  if (!text) {
+    return std::nullopt;
+  }
+  if (auto duration = util::parse_duration(*text)) {
+    return until_ns - *duration;
+  }
+  if (auto time = util::parse_rfc3339(*text)) {
+    return *time;
+  }
+  throw UsageError("invalid --since/--from '" + *text +
+                   "': expected a duration such as 36h or 7d, or an RFC 3339 time such as "
+                   "2026-08-20T10:00:00Z");
+}
+
+// The same error, ending with the Jaeger URL unless it names it already, so that every
+// Jaeger failure says which server it is about (cli.md: without secrets).
+[[noreturn]] void rethrow_naming(const Error& error, const std::string& base_url) {
+  std::string url = source::redact_url(base_url);
+  std::string message = error.what();
+  std::string_view bare = url;
+  while (!bare.empty() && bare.back() == '/') {
+    bare.remove_suffix(1);
+  }
+  if (message.find(bare) == std::string::npos) {
+    message += " (" + url + ")";
+  }
+  switch (error.code()) {
+  case ExitCode::jaeger_unavailable:
+    throw JaegerError(message);
+  case ExitCode::authentication_required:
+    throw AuthenticationError(message);
+  case ExitCode::usage_error:
+    throw UsageError(message);
+  default:
+    throw Error(message, error.code());
+  }
+}
+
 } // namespace
 
-ExitCode run_show(const ShowOptions& options, std::ostream& out) {
-  // Every usage error before any file is read.
+ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& diagnostics) {
+  // Every usage error before any file is read or request sent.
   if (options.order_ids.empty()) {
     throw UsageError("show: an order id is required");
   }
@@ -52,36 +95,64 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out) {
       throw UsageError("show: an order id must not be empty");
     }
   }
-  if (options.sources.empty()) {
-    throw UsageError("show: reading traces from Jaeger is not supported yet; pass the trace "
-                     "files with --source FILE");
-  }
   const report::Format format = parse_format_option(options.format);
-  const std::int64_t now_ns = parse_now_option(options.now);
-  const Setting ui_url =
-      resolve_setting(options.ui_url, "--ui-url", {"ORDERTRACE_UI_URL", "ORDERTRACE_JAEGER_URL"},
-                      std::string(report::k_default_ui_url));
-  check_url(ui_url);
-  const Setting lifecycle_file =
-      resolve_setting(options.lifecycle, "--lifecycle", {"ORDERTRACE_LIFECYCLE"}, {});
+  const std::int64_t now_ns =
+      parse_time_option(options.now, "--now").value_or(util::system_now_ns());
+  const std::int64_t until_ns = parse_time_option(options.until, "--until").value_or(now_ns);
+  const std::optional<std::int64_t> since_ns = parse_since_option(options.since, until_ns);
+  if (since_ns && *since_ns >= until_ns) {
+    throw UsageError("empty search window: --since " + util::format_rfc3339(*since_ns) +
+                     " is not before --until " + util::format_rfc3339(until_ns));
+  }
 
-  const lifecycle::Definition definition = lifecycle_file.value.empty()
-                                               ? config::default_lifecycle()
-                                               : config::load_lifecycle_file(lifecycle_file.value);
+  const EffectiveSettings settings = resolve_settings(options.common, "show");
+  const bool verbose = settings.verbose.value == "true";
+  auto trace = [&diagnostics](const std::string& line) {
+    diagnostics << "ordertrace: " << line << '\n';
+  };
+  const bool from_files = !options.sources.empty();
+  // Checked in file mode too: a broken setting is reported wherever it is used.
+  source::JaegerOptions jaeger = jaeger_options(settings, {});
+  check_url(settings.ui_url, settings.ui_url_is_jaeger ? "jaeger" : "ui-url");
+  source::HttpOptions http =
+      http_options(settings, verbose ? std::function<void(const std::string&)>(trace) : nullptr);
 
-  source::SpanStore store;
-  source::load_files(options.sources, store);
+  const lifecycle::Definition definition =
+      settings.lifecycle.value.empty() ? config::default_lifecycle()
+                                       : config::load_lifecycle_file(settings.lifecycle.value);
 
   std::vector<lifecycle::Assessment> assessments;
-  bool any_not_found = false;
-  for (const auto& order_id : options.order_ids) {
-    const auto spans = store.select_order(order_id, definition.order_id_keys);
-    assessments.push_back(lifecycle::assess(definition, spans, order_id, now_ns));
-    any_not_found = any_not_found || assessments.back().verdict == lifecycle::Verdict::not_found;
+  if (from_files) {
+    source::SpanStore store;
+    source::load_files(options.sources, store);
+    for (const auto& order_id : options.order_ids) {
+      const auto spans = store.select_order(order_id, definition.order_id_keys);
+      assessments.push_back(lifecycle::assess(definition, spans, order_id, now_ns));
+    }
+  } else {
+    jaeger.services = definition.services;
+    const auto windows = search_windows(since_ns, until_ns);
+    try {
+      const auto transport = source::make_curl_transport(std::move(http));
+      source::JaegerClient client(jaeger, *transport);
+      for (const auto& order_id : options.order_ids) {
+        assessments.push_back(find_and_assess(client, definition, order_id, windows, now_ns));
+      }
+    } catch (const JaegerError& e) {
+      rethrow_naming(e, jaeger.base_url);
+    } catch (const AuthenticationError& e) {
+      rethrow_naming(e, jaeger.base_url);
+    } catch (const UsageError& e) {
+      rethrow_naming(e, jaeger.base_url);
+    }
   }
 
+  bool any_not_found = false;
+  for (const auto& assessment : assessments) {
+    any_not_found = any_not_found || assessment.verdict == lifecycle::Verdict::not_found;
+  }
   report::RenderOptions render_options;
-  render_options.ui_url = ui_url.value;
+  render_options.ui_url = settings.ui_url.value;
   render_options.color = format == report::Format::text && use_color(options.no_color);
   render_options.lifecycle_name = definition.name;
   if (assessments.size() == 1) {

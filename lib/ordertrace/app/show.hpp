@@ -1,6 +1,7 @@
 #pragma once
 // The `show` command without CLI11: a plain options struct filled by app::run, and the
-// runner that loads traces, judges each order and renders the verdicts.
+// runner that gets the order's traces (from Jaeger, or from files with --source), judges
+// each order and renders the verdicts.
 
 #include <ordertrace/app/settings.hpp>
 #include <ordertrace/util/error.hpp>
@@ -15,18 +16,23 @@ namespace ordertrace::app {
 
 struct ShowOptions {
   std::vector<std::string> order_ids;         // as given: quotes, spaces, any UTF-8
-  std::vector<std::filesystem::path> sources; // --source, in order
+  std::vector<std::filesystem::path> sources; // --source, in order; empty: ask Jaeger
   std::optional<std::string> now;             // --now as typed; nullopt: the clock
+  std::optional<std::string> since;           // --since/--from DURATION|TIME as typed
+  std::optional<std::string> until;           // --until TIME as typed; nullopt: --now
   std::optional<std::string> format;          // --format as typed; nullopt: text
-  std::optional<std::string> lifecycle;       // --lifecycle FILE
-  std::optional<std::string> ui_url;          // --ui-url URL
   bool no_color = false;                      // --no-color
+  CommonOptions common;                       // --jaeger, --config, --lifecycle, ...
 };
 
 // Runs `show`: checks every option first (UsageError), then loads the lifecycle and the
-// trace files (InputError naming the file), judges each order and writes the reports to
-// `out`. Returns ExitCode::ok, or ExitCode::order_not_found when any order was not found
-// (its NOT_FOUND report is still written).
-ExitCode run_show(const ShowOptions& options, std::ostream& out);
+// spans of each order: from the trace files (InputError naming the file), or from Jaeger
+// in growing windows back from --until (JaegerError, exit 5, when it is unreachable,
+// failing or not a Jaeger; AuthenticationError, exit 6; each message ends with the
+// redacted Jaeger URL). Judges each order and writes the reports to `out`; with
+// --verbose, one line per HTTP request goes to `diagnostics`. Returns ExitCode::ok, or
+// ExitCode::order_not_found when any order was not found (its NOT_FOUND report is still
+// written).
+ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& diagnostics);
 
 } // namespace ordertrace::app

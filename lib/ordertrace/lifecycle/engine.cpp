@@ -420,6 +420,9 @@ private:
       transition.repeats = repeats[state];
       m_result.timeline.push_back(std::move(transition));
     }
+    if (m_first.empty()) {
+      return; // no state reported: run() judges that, and there is no last state
+    }
     m_last = m_first.rbegin()->first;
     const Signal& last = m_first.rbegin()->second;
     m_result.last_state = m_definition.states[m_last].name;

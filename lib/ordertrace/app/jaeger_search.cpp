@@ -1,0 +1,84 @@
+#include <ordertrace/app/jaeger_search.hpp>
+#include <ordertrace/lifecycle/engine.hpp>
+#include <ordertrace/source/span_store.hpp>
+
+#include <algorithm>
+
+namespace ordertrace::app {
+namespace {
+
+void append_new(std::vector<std::string>& to, std::vector<std::string>& from) {
+  for (auto& item : from) {
+    if (std::find(to.begin(), to.end(), item) == to.end()) {
+      to.push_back(std::move(item));
+    }
+  }
+}
+
+// Once the order's first state is seen, older windows hold nothing of it: the order did
+// not exist before. A COMPLETED order stops the search too, but only with its timeline
+// whole: a long order closed yesterday would otherwise be reported with every earlier
+// state "missing (a sampling gap)" because they lie in older windows.
+bool seen_from_start(const lifecycle::Assessment& assessment,
+                     const lifecycle::Definition& definition) {
+  if (assessment.verdict == lifecycle::Verdict::completed && assessment.missing_states.empty()) {
+    return true;
+  }
+  if (definition.states.empty()) {
+    return false;
+  }
+  const std::string& first = definition.states.front().name;
+  return std::any_of(assessment.timeline.begin(), assessment.timeline.end(),
+                     [&](const lifecycle::Transition& t) { return t.state == first; });
+}
+
+} // namespace
+
+std::vector<source::SearchWindow> search_windows(std::optional<std::int64_t> since_ns,
+                                                 std::int64_t until_ns) {
+  if (since_ns) {
+    return {{*since_ns, until_ns}};
+  }
+  std::vector<source::SearchWindow> windows;
+  std::int64_t newer = until_ns;
+  for (const std::int64_t back : k_growing_window_ends_ns) {
+    const std::int64_t older = std::max<std::int64_t>(0, until_ns - back);
+    if (older < newer) {
+      windows.push_back({older, newer});
+    }
+    newer = older;
+  }
+  return windows;
+}
+
+lifecycle::Assessment find_and_assess(source::JaegerClient& client,
+                                      const lifecycle::Definition& definition,
+                                      const std::string& order_id,
+                                      std::span<const source::SearchWindow> windows,
+                                      std::int64_t now_ns) {
+  source::SpanStore store;
+  std::vector<std::string> warnings;
+  lifecycle::AssessOptions assess_options;
+  lifecycle::Assessment assessment;
+  for (const auto& window : windows) {
+    source::OrderTraces found = client.find_order(order_id, definition.order_id_keys, window);
+    for (auto& span : found.spans) {
+      store.on_span(std::move(span));
+    }
+    append_new(warnings, found.warnings);
+    append_new(assess_options.unsearched_services, found.failed_services);
+    // select_order keeps each span once, however many windows returned its trace.
+    const auto spans = store.select_order(order_id, definition.order_id_keys);
+    assessment = lifecycle::assess(definition, spans, order_id, now_ns, assess_options);
+    if (seen_from_start(assessment, definition)) {
+      break;
+    }
+  }
+  if (windows.empty()) {
+    assessment = lifecycle::assess(definition, {}, order_id, now_ns, assess_options);
+  }
+  append_new(assessment.warnings, warnings);
+  return assessment;
+}
+
+} // namespace ordertrace::app

@@ -1,0 +1,117 @@
+#include "support/live_jaeger.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "support/run_process.hpp"
+
+namespace ordertrace::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Holds an exclusive flock(2) for its lifetime.
+class FileLock {
+public:
+  explicit FileLock(const fs::path& path)
+      : m_fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644)) {
+    if (m_fd < 0 || ::flock(m_fd, LOCK_EX) != 0) {
+      throw std::runtime_error("cannot lock " + path.string() + ": " + std::strerror(errno));
+    }
+  }
+  ~FileLock() { ::close(m_fd); }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+private:
+  int m_fd;
+};
+
+} // namespace
+
+LiveJaeger read_live_jaeger(const fs::path& env_file) {
+  LiveJaeger jaeger;
+  std::istringstream lines(read_text(env_file));
+  for (std::string line; std::getline(lines, line);) {
+    const auto equals = line.find('=');
+    if (equals == std::string::npos) {
+      continue;
+    }
+    const std::string name = line.substr(0, equals);
+    const std::string value = line.substr(equals + 1);
+    if (name == "JAEGER_URL") {
+      jaeger.url = value;
+    } else if (name == "JAEGER_OTLP_URL") {
+      jaeger.otlp_url = value;
+    } else if (name == "JAEGER_PID") {
+      jaeger.pid = value;
+    }
+  }
+  if (jaeger.url.empty() || jaeger.otlp_url.empty()) {
+    throw std::runtime_error("no running Jaeger described in " + env_file.string() +
+                             ": run the tests through ctest (its jaeger_start fixture starts "
+                             "one), or run 'JAEGER_PORTS=auto scripts/jaeger.sh start " +
+                             env_file.parent_path().string() + "' first");
+  }
+  return jaeger;
+}
+
+fs::path find_program(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path != nullptr ? path : "/usr/bin:/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / program;
+    if (::access(candidate.c_str(), X_OK) == 0) {
+      return fs::absolute(candidate);
+    }
+  }
+  return {};
+}
+
+int post_otlp_file(const LiveJaeger& jaeger, const fs::path& file) {
+  const fs::path curl = find_program("curl");
+  if (curl.empty()) {
+    throw std::runtime_error("curl is not on PATH (scripts/bootstrap.sh installs it)");
+  }
+  const auto result =
+      run_process({curl.string(), "--silent", "--show-error", "--output", "/dev/null",
+                   "--write-out", "%{http_code}", "--header", "Content-Type: application/json",
+                   "--data-binary", "@" + file.string(), jaeger.otlp_url + "/v1/traces"});
+  if (result.exit_code != 0 || result.out.empty()) {
+    throw std::runtime_error("posting " + file.string() + " failed: " + result.err);
+  }
+  return std::stoi(result.out);
+}
+
+void post_once(const LiveJaeger& jaeger, const std::vector<fs::path>& files,
+               const fs::path& state_dir) {
+  const FileLock lock(state_dir / "posted.lock");
+  const fs::path marker = state_dir / "posted.pid";
+  const std::string this_jaeger = jaeger.pid + " " + jaeger.url; // ports change per start too
+  if (fs::exists(marker) && read_text(marker) == this_jaeger) {
+    return;
+  }
+  for (const auto& file : files) {
+    if (const int status = post_otlp_file(jaeger, file); status != 200) {
+      throw std::runtime_error("Jaeger answered HTTP " + std::to_string(status) + " to " +
+                               file.string());
+    }
+  }
+  std::ofstream(marker, std::ios::trunc) << this_jaeger;
+}
+
+} // namespace ordertrace::test
