@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <memory>
+#include <regex>
 #include <set>
 #include <string>
 #include <system_error>
@@ -172,7 +173,7 @@ public:
     check_keys(document, "",
                {"comment", "version", "name", "states", "commitment_state", "lost_factor",
                 "order_id_keys", "status_attribute", "status_event", "services", "addresses",
-                "rules"});
+                "rules", "redaction"});
     lifecycle::Definition definition;
     if (const json* version = find(document, "version")) {
       if (!version->is_number_integer() || *version != k_format_version) {
@@ -191,6 +192,7 @@ public:
     read_contract(document, definition);
     read_rules(document, definition);
     read_addresses(document, definition);
+    read_redaction(document, definition);
     return definition;
   }
 
@@ -488,6 +490,46 @@ private:
       std::string name = non_empty_string(service, pointer);
       check_service(name, pointer, definition);
       definition.addresses.emplace(host, std::move(name));
+    }
+  }
+
+  // "redaction": {"deny_keys": [globs], "deny_patterns": [regular expressions]}. Each list
+  // given replaces its default; a pattern that std::regex cannot compile is an error here
+  // rather than at the first report.
+  void read_redaction(const json& document, lifecycle::Definition& definition) const {
+    const json* redaction = find(document, "redaction");
+    if (redaction == nullptr) {
+      return;
+    }
+    expect_type(*redaction, "/redaction", json::value_t::object, "an object");
+    check_keys(*redaction, "/redaction", {"deny_keys", "deny_patterns", "comment"});
+    if (const json* keys = find(*redaction, "deny_keys")) {
+      expect_type(*keys, "/redaction/deny_keys", json::value_t::array,
+                  "an array of attribute key globs");
+      definition.redaction.deny_keys.clear();
+      for (std::size_t i = 0; i < keys->size(); ++i) {
+        definition.redaction.deny_keys.push_back(
+            non_empty_string((*keys)[i], child("/redaction/deny_keys", i)));
+      }
+    }
+    if (const json* patterns = find(*redaction, "deny_patterns")) {
+      expect_type(*patterns, "/redaction/deny_patterns", json::value_t::array,
+                  "an array of regular expressions");
+      definition.redaction.deny_patterns.clear();
+      for (std::size_t i = 0; i < patterns->size(); ++i) {
+        const std::string pointer = child("/redaction/deny_patterns", i);
+        std::string pattern = non_empty_string((*patterns)[i], pointer);
+        try {
+          const std::regex compiled(pattern, std::regex::ECMAScript | std::regex::icase);
+          if (std::regex_match("", compiled)) {
+            fail(pointer, "matches the empty string, which would redact nothing useful");
+          }
+        } catch (const std::regex_error& error) {
+          fail(pointer,
+               fmt::format("not a valid regular expression (ECMAScript): {}", error.what()));
+        }
+        definition.redaction.deny_patterns.push_back(std::move(pattern));
+      }
     }
   }
 

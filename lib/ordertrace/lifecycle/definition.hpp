@@ -35,6 +35,23 @@ struct MappingRule {
   std::string state;
 };
 
+// What counts as personal data in traces (lifecycle.md, "Security expectations"): the
+// report module's Redactor replaces it with "[redacted]" in everything ordertrace prints
+// or stores. Values of attributes whose key matches `deny_keys` are personal data
+// wherever they appear; `deny_patterns` (ECMAScript regular expressions) add to the
+// built-in detectors of e-mail addresses, phone numbers, card numbers and IBANs.
+struct RedactionRules {
+  // Globs ('*', '?') over attribute keys, compared ignoring ASCII case.
+  std::vector<std::string> deny_keys = {
+      "customer.*",  "user.*",     "enduser.*",   "*email*",      "*e-mail*",      "*phone*",
+      "*mobile*",    "name",       "*full_name*", "*fullname*",   "*first_name*",  "*firstname*",
+      "*last_name*", "*lastname*", "*surname*",   "*given_name*", "*family_name*", "address",
+      "*street*",    "*postal*",   "*postcode*",  "*zip_code*",   "*zipcode*",     "card",
+      "*card.*",     "*card_*",    "*iban*",      "*passport*",   "*birth*",       "billing.*",
+      "shipping.*",  "delivery.*", "recipient.*"};
+  std::vector<std::string> deny_patterns;
+};
+
 struct Definition {
   std::string name = "default";
   std::vector<StateDefinition> states; // in lifecycle order; the last is the final state
@@ -49,6 +66,8 @@ struct Definition {
   std::map<std::string, std::string> addresses;
   // Services to search when a search needs a service name (defaults to the owners).
   std::vector<std::string> services;
+  // Personal data to keep out of every output (the "redaction" object of the file).
+  RedactionRules redaction;
 
   // Index of the state with that name, or nullopt.
   std::optional<std::size_t> index_of(std::string_view state) const;

@@ -136,7 +136,8 @@ Json evidence(const lifecycle::Assessment& a, const RenderOptions& options) {
   return out;
 }
 
-Json to_json(const lifecycle::Assessment& a, const RenderOptions& options) {
+Json to_json(const lifecycle::Assessment& unfiltered, const RenderOptions& options) {
+  const lifecycle::Assessment a = redacted(unfiltered, options);
   const bool seen = !a.traces.empty() || a.first_seen_ns != 0 || a.last_seen_ns != 0;
   Json out;
   out["order_id"] = a.order_id;

@@ -1,3 +1,4 @@
+#include <ordertrace/report/redaction.hpp>
 #include <ordertrace/report/render.hpp>
 
 namespace ordertrace::report {
@@ -19,6 +20,8 @@ std::string_view to_string(Format format) noexcept {
   switch (format) {
   case Format::json:
     return "json";
+  case Format::md:
+    return "md";
   case Format::text:
     break;
   }
@@ -26,7 +29,7 @@ std::string_view to_string(Format format) noexcept {
 }
 
 std::optional<Format> parse_format(std::string_view name) noexcept {
-  for (Format format : {Format::text, Format::json}) {
+  for (Format format : {Format::text, Format::json, Format::md}) {
     if (name == to_string(format)) {
       return format;
     }
@@ -35,7 +38,15 @@ std::optional<Format> parse_format(std::string_view name) noexcept {
 }
 
 std::vector<std::string> format_names() {
-  return {std::string(to_string(Format::text)), std::string(to_string(Format::json))};
+  return {std::string(to_string(Format::text)), std::string(to_string(Format::json)),
+          std::string(to_string(Format::md))};
+}
+
+lifecycle::Assessment redacted(const lifecycle::Assessment& assessment,
+                               const RenderOptions& options) {
+  lifecycle::Assessment copy = assessment;
+  (options.redactor ? *options.redactor : default_redactor()).redact(copy);
+  return copy;
 }
 
 void render(std::ostream& out, Format format, const lifecycle::Assessment& assessment,
@@ -43,6 +54,9 @@ void render(std::ostream& out, Format format, const lifecycle::Assessment& asses
   switch (format) {
   case Format::json:
     render_json(out, assessment, options);
+    return;
+  case Format::md:
+    render_markdown(out, assessment, options);
     return;
   case Format::text:
     break;
@@ -62,7 +76,7 @@ void render(std::ostream& out, Format format, std::span<const lifecycle::Assessm
       out << '\n';
     }
     first = false;
-    render_text(out, assessment, options);
+    render(out, format, assessment, options);
   }
 }
 

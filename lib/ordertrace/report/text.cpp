@@ -372,8 +372,9 @@ void write_links(TextWriter& w, const lifecycle::Assessment& a) {
 
 } // namespace
 
-void render_text(std::ostream& out, const lifecycle::Assessment& assessment,
+void render_text(std::ostream& out, const lifecycle::Assessment& unfiltered,
                  const RenderOptions& options) {
+  const lifecycle::Assessment assessment = redacted(unfiltered, options);
   TextWriter w(out, options);
   // Sections are separated by one blank line; empty sections leave no trace.
   auto section = [&](auto write) {

@@ -417,7 +417,7 @@ TEST(ParseLifecycleErrors, PointerEscapesSlashAndTilde) {
   EXPECT_EQ(error_of(replaced(k_minimal, "\"states\"", R"("a/b~c": 1, "states")")),
             "test.json: /a~1b~0c: unknown key; known keys: comment, version, name, states, "
             "commitment_state, lost_factor, order_id_keys, status_attribute, status_event, "
-            "services, addresses, rules");
+            "services, addresses, rules, redaction");
 }
 
 TEST(ParseLifecycleErrors, MessagesStayOnOneLine) {

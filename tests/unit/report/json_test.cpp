@@ -51,9 +51,10 @@ TEST(JaegerTraceUrl, JoinsBaseAndTraceId) {
 TEST(Formats, AreLookedUpByName) {
   EXPECT_EQ(parse_format("text"), Format::text);
   EXPECT_EQ(parse_format("json"), Format::json);
+  EXPECT_EQ(parse_format("md"), Format::md);
   EXPECT_FALSE(parse_format("JSON"));
   EXPECT_FALSE(parse_format("html"));
-  EXPECT_EQ(format_names(), (std::vector<std::string>{"text", "json"}));
+  EXPECT_EQ(format_names(), (std::vector<std::string>{"text", "json", "md"}));
 }
 
 TEST(JsonReport, HasEveryContractField) {
