@@ -1,3 +1,4 @@
+#include <ordertrace/app/enrich_command.hpp>
 #include <ordertrace/app/run.hpp>
 #include <ordertrace/app/show.hpp>
 #include <ordertrace/report/render.hpp>
@@ -19,7 +20,7 @@
 namespace ordertrace::app {
 namespace {
 
-const std::vector<std::string> k_commands = {"show", "config"};
+const std::vector<std::string> k_commands = {"show", "enrich", "config"};
 
 // One line: newlines and other control characters would split or garble it.
 std::string one_line(std::string_view text) {
@@ -204,8 +205,7 @@ int run(int argc, char** argv) {
                   "timed out, failing (5xx after retries) or not a Jaeger query API,\n"
                   "6 authentication required or refused (401/403, a login page).\n") +
       k_settings_footer);
-  show->add_option("order-id", show_options.order_ids, "Order id(s), as the spans carry them")
-      ->required();
+  show->add_option("order-id", show_options.order_ids, "Order id(s), as the spans carry them");
   show->add_option("--source", show_options.sources,
                    "Trace file instead of Jaeger (Jaeger/OTLP JSON, - for stdin); repeatable")
       ->type_name("FILE")
@@ -217,9 +217,47 @@ int run(int argc, char** argv) {
       ->type_name("DURATION|TIME");
   show->add_option("--until", show_options.until, "End of the search, RFC 3339 (default: --now)")
       ->type_name("TIME");
-  show->add_option("--format", show_options.format, "text (default) or json")->type_name("FORMAT");
+  show->add_option("--format", show_options.format, "text (default), json or md (for a ticket)")
+      ->type_name("FORMAT");
+  show->add_option("--trace", show_options.trace_ids,
+                   "Show every order of this trace (and the traces linked to it); repeatable")
+      ->type_name("TRACE-ID")
+      ->allow_extra_args(false);
   show->add_flag("--no-color", show_options.no_color, "No colours in the text report");
   add_common_options(*show, show_options.common);
+
+  EnrichCommandOptions enrich_options;
+  CLI::App* enrich = app.add_subcommand(
+      "enrich", "Add each ticket's verdict, suspect, failing span and Jaeger link (CSV or JSON "
+                "Lines)");
+  enrich->footer("Tickets need an order id and/or a trace id column. Added columns start with\n"
+                 "ordertrace_ and are overwritten on a second run; other columns are kept.\n"
+                 "Exit codes: 0 all enriched, 1 some rows got ordertrace_error, 4 an order not\n"
+                 "found, 5/6 Jaeger unreachable or refusing.");
+  enrich->add_option("tickets", enrich_options.input, "Ticket file (default: standard input)")
+      ->type_name("FILE");
+  enrich
+      ->add_option("--source", enrich_options.sources,
+                   "Trace file (Jaeger/OTLP JSON) instead of Jaeger; repeat for more")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
+  enrich->add_option("--now", enrich_options.now, "Judge as of this RFC 3339 time (default: now)")
+      ->type_name("TIME");
+  enrich->add_option("--format", enrich_options.format, "tickets (default) or md")
+      ->type_name("FORMAT");
+  enrich
+      ->add_option("--input-format", enrich_options.input_format,
+                   "csv or jsonl (default: JSON Lines when the input starts with '{')")
+      ->type_name("FORMAT");
+  enrich
+      ->add_option("--order-column", enrich_options.order_column,
+                   "Column (key) holding the order id (default order_id)")
+      ->type_name("NAME");
+  enrich
+      ->add_option("--trace-column", enrich_options.trace_column,
+                   "Column (key) holding a trace id (default trace_id)")
+      ->type_name("NAME");
+  add_common_options(*enrich, enrich_options.common);
 
   CommonOptions config_options;
   CLI::App* config = app.add_subcommand("config", "Show the effective configuration");
@@ -236,6 +274,10 @@ int run(int argc, char** argv) {
     if (show->parsed()) {
       help_command = "ordertrace show --help";
       return static_cast<int>(run_show(show_options, std::cout, std::cerr));
+    }
+    if (enrich->parsed()) {
+      help_command = "ordertrace enrich --help";
+      return static_cast<int>(run_enrich_command(enrich_options, std::cin, std::cout, std::cerr));
     }
     if (config_show->parsed()) {
       help_command = "ordertrace config show --help";

@@ -1,7 +1,9 @@
+#include <ordertrace/app/enrich_command.hpp>
 #include <ordertrace/app/jaeger_search.hpp>
 #include <ordertrace/app/show.hpp>
 #include <ordertrace/config/lifecycle_file.hpp>
 #include <ordertrace/lifecycle/engine.hpp>
+#include <ordertrace/report/redaction.hpp>
 #include <ordertrace/report/render.hpp>
 #include <ordertrace/source/span_store.hpp>
 #include <ordertrace/util/strings.hpp>
@@ -87,8 +89,16 @@ std::optional<std::int64_t> parse_since_option(const std::optional<std::string>&
 
 ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& diagnostics) {
   // Every usage error before any file is read or request sent.
-  if (options.order_ids.empty()) {
-    throw UsageError("show: an order id is required");
+  if (options.order_ids.empty() && options.trace_ids.empty()) {
+    throw UsageError("show: an order-id (or --trace TRACE-ID) is required");
+  }
+  std::vector<model::TraceId> trace_ids;
+  for (const auto& text : options.trace_ids) {
+    const auto id = model::TraceId::parse(text);
+    if (!id) {
+      throw UsageError("invalid --trace '" + text + "': expected 1 to 32 hex digits");
+    }
+    trace_ids.push_back(*id);
   }
   for (const auto& id : options.order_ids) {
     if (id.empty()) {
@@ -122,13 +132,34 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
                                        : config::load_lifecycle_file(settings.lifecycle.value);
 
   std::vector<lifecycle::Assessment> assessments;
+  // Personal data: the lifecycle's rules, taught the values the orders' spans carry.
+  auto redactor = std::make_shared<report::Redactor>(definition.redaction);
+  // --trace: every order of each trace, most urgent first; a trace without one is "not
+  // found" (exit 4) like an unknown order.
+  bool trace_without_orders = false;
+  auto add_trace_orders = [&](OrderSource& source) {
+    for (const auto& trace_id : trace_ids) {
+      auto judged = judge_trace(source, trace_id, now_ns);
+      if (judged.empty()) {
+        diagnostics << "ordertrace: no order found in trace " << trace_id.hex() << '\n';
+        trace_without_orders = true;
+      }
+      for (auto& order : judged) {
+        redactor->learn(order.spans, definition);
+        assessments.push_back(std::move(order.assessment));
+      }
+    }
+  };
   if (from_files) {
     source::SpanStore store;
     source::load_files(options.sources, store);
     for (const auto& order_id : options.order_ids) {
       const auto spans = store.select_order(order_id, definition.order_id_keys);
+      redactor->learn(spans, definition);
       assessments.push_back(lifecycle::assess(definition, spans, order_id, now_ns));
     }
+    StoreOrderSource source(store, definition);
+    add_trace_orders(source);
   } else {
     jaeger.services = definition.services;
     const auto windows = search_windows(since_ns, until_ns);
@@ -138,6 +169,8 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
       for (const auto& order_id : options.order_ids) {
         assessments.push_back(find_and_assess(client, definition, order_id, windows, now_ns));
       }
+      JaegerOrderSource source(client, definition, windows);
+      add_trace_orders(source);
     } catch (const JaegerError& e) {
       rethrow_naming(e, jaeger.base_url);
     } catch (const AuthenticationError& e) {
@@ -147,7 +180,7 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
     }
   }
 
-  bool any_not_found = false;
+  bool any_not_found = trace_without_orders;
   for (const auto& assessment : assessments) {
     any_not_found = any_not_found || assessment.verdict == lifecycle::Verdict::not_found;
   }
@@ -155,7 +188,8 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
   render_options.ui_url = settings.ui_url.value;
   render_options.color = format == report::Format::text && use_color(options.no_color);
   render_options.lifecycle_name = definition.name;
-  if (assessments.size() == 1) {
+  render_options.redactor = redactor;
+  if (assessments.size() == 1 && trace_ids.empty()) {
     report::render(out, format, assessments.front(), render_options);
   } else {
     report::render(out, format, assessments, render_options);

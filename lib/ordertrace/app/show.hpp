@@ -16,6 +16,7 @@ namespace ordertrace::app {
 
 struct ShowOptions {
   std::vector<std::string> order_ids;         // as given: quotes, spaces, any UTF-8
+  std::vector<std::string> trace_ids;         // --trace: show every order of these traces
   std::vector<std::filesystem::path> sources; // --source, in order; empty: ask Jaeger
   std::optional<std::string> now;             // --now as typed; nullopt: the clock
   std::optional<std::string> since;           // --since/--from DURATION|TIME as typed

@@ -143,6 +143,67 @@ std::vector<model::Span> SpanStore::select_order(const std::string& order_id,
   return result;
 }
 
+std::vector<std::string>
+SpanStore::order_ids_in_trace(const model::TraceId& trace_id,
+                              std::span<const std::string> order_id_keys) const {
+  if (trace_id.empty() || order_id_keys.empty()) {
+    return {};
+  }
+  std::unordered_map<model::TraceId, TraceInfo, model::TraceIdHash> traces;
+  for (std::size_t i = 0; i < m_spans.size(); ++i) {
+    const model::Span& span = m_spans[i];
+    TraceInfo& info = traces[span.trace_id];
+    info.spans.push_back(i);
+    info.has_order_id = info.has_order_id || carries_key(span, order_id_keys);
+    if (span.parent) {
+      add_edge(traces, span.trace_id, span.parent->trace_id);
+    }
+    for (const auto& link : span.links) {
+      add_edge(traces, span.trace_id, link.target.trace_id);
+    }
+  }
+  const auto start = traces.find(trace_id);
+  if (start == traces.end() || start->second.spans.empty()) {
+    return {};
+  }
+
+  // The asked-for trace is always followed one hop (an error page's trace is often a
+  // consumer without an order id, linked to the producer that has one).
+  TraceSet visited{trace_id};
+  std::deque<std::pair<model::TraceId, std::size_t>> queue{{trace_id, 0}};
+  while (!queue.empty() && visited.size() < k_max_selected_traces) {
+    const auto [current, hops] = queue.front();
+    queue.pop_front();
+    const TraceInfo& info = traces.at(current);
+    if (hops >= k_max_link_hops || (hops > 0 && info.has_order_id)) {
+      continue;
+    }
+    for (const auto& next : info.edges) {
+      if (!traces.at(next).spans.empty() && visited.insert(next).second) {
+        queue.emplace_back(next, hops + 1);
+      }
+    }
+  }
+
+  std::vector<std::string> ids;
+  for (const auto& trace : visited) {
+    for (std::size_t index : traces.at(trace).spans) {
+      for (const auto& key : order_id_keys) {
+        const auto* value = model::find_attribute(m_spans[index].attributes, key);
+        if (value == nullptr) {
+          continue;
+        }
+        if (std::string order_id = model::to_string(*value); !order_id.empty()) {
+          ids.push_back(std::move(order_id));
+        }
+      }
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
 void load_files(std::span<const std::filesystem::path> files, SpanStore& store) {
   for (const auto& path : files) {
     try {

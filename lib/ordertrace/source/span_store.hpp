@@ -26,6 +26,15 @@ public:
   std::vector<model::Span> select_order(const std::string& order_id,
                                         std::span<const std::string> order_id_keys) const;
 
+  // The order ids (own attributes under one of `order_id_keys`, ints as decimal text)
+  // on the spans of trace `trace_id` and of the traces joined to it by span links or
+  // cross-trace parents, in either direction. Joined traces are followed further only
+  // through traces that carry no order id themselves, as select_order does, so a batch
+  // trace does not pull in every order behind it. Sorted, each id once; empty when the
+  // store does not hold the trace or no span of those traces carries an order id.
+  std::vector<std::string> order_ids_in_trace(const model::TraceId& trace_id,
+                                              std::span<const std::string> order_id_keys) const;
+
 private:
   std::vector<model::Span> m_spans;
 };
