@@ -1,5 +1,6 @@
 #include <ordertrace/decode/json_reader.hpp>
 #include <ordertrace/util/error.hpp>
+#include <ordertrace/util/strings.hpp>
 
 #include <fmt/format.h>
 
@@ -219,19 +220,6 @@ std::string describe_byte(char c) {
 
 std::string for_field(std::string_view field) {
   return field.empty() ? std::string() : fmt::format(" for \"{}\"", field);
-}
-
-int hex_digit(char c) noexcept {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -569,7 +557,7 @@ std::string_view JsonReader::scan_string_slow() {
           }
           std::uint32_t value = 0;
           for (std::size_t k = 0; k < 4; ++k) {
-            const int digit = hex_digit(m_pos[at + k]);
+            const int digit = util::hex_digit_value(m_pos[at + k]);
             if (digit < 0) {
               fail_at(m_pos + i, "invalid \\u escape in a string");
             }

@@ -1,4 +1,5 @@
 #include <ordertrace/model/ids.hpp>
+#include <ordertrace/util/strings.hpp>
 
 #include <array>
 #include <cstring>
@@ -7,19 +8,6 @@ namespace ordertrace::model {
 namespace {
 
 constexpr char k_hex_digits[] = "0123456789abcdef";
-
-constexpr int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 void append_hex(std::string& out, std::uint64_t value) {
   for (int shift = 60; shift >= 0; shift -= 4) {
@@ -32,7 +20,8 @@ void append_hex(std::string& out, std::uint64_t value) {
 constexpr std::array<std::int8_t, 256> make_hex_table() {
   std::array<std::int8_t, 256> table{};
   for (int c = 0; c < 256; ++c) {
-    table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(hex_value(static_cast<char>(c)));
+    table[static_cast<std::size_t>(c)] =
+        static_cast<std::int8_t>(util::hex_digit_value(static_cast<char>(c)));
   }
   return table;
 }

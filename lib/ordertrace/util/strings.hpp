@@ -8,6 +8,20 @@
 
 namespace ordertrace::util {
 
+// The value of one hex digit (either case), or -1 for any other byte.
+constexpr int hex_digit_value(char c) noexcept {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
 // Shell-style glob over bytes: '*' matches any run of bytes (also an empty one), '?' exactly
 // one byte, every other byte itself. No escapes, no classes, '/' is not special. Iterative:
 // O(|pattern| * |text|) at worst, no recursion however many stars the pattern has.
