@@ -361,5 +361,39 @@ TEST(JaegerErrors, ATokenFileOthersMayReadIsRefused) {
   EXPECT_EQ(http.err.find(secret), std::string::npos) << http.err;
 }
 
+// ---- personal data -------------------------------------------------------------------------
+
+// A customer's name in a deny-listed attribute and in the error message of a span that
+// came from Jaeger: the report must not carry it, in any format.
+TEST(JaegerLive, PersonalDataFromJaegerNeverReachesTheReport) {
+  const test::TempDir dir;
+  // 2026-11-20T10:00:00Z: the submit, then a pricing call that failed naming the customer.
+  const auto file = dir.write("personal.json", R"({"resourceSpans":[{"resource":{"attributes":[
+    {"key":"service.name","value":{"stringValue":"shop-api"}}]},"scopeSpans":[{"scope":{},
+    "spans":[{"traceId":"7a1e0000000000000000000000009001","spanId":"7a1e000000009001",
+    "name":"POST /api/orders","kind":2,"startTimeUnixNano":"1795168800000000000",
+    "endTimeUnixNano":"1795168800100000000","attributes":[
+    {"key":"order.id","value":{"stringValue":"ORD-PII-1"}},
+    {"key":"order.status","value":{"stringValue":"SUBMITTED"}},
+    {"key":"customer.name","value":{"stringValue":"Ivanna Petrovskaya"}}],"status":{}},
+    {"traceId":"7a1e0000000000000000000000009001","spanId":"7a1e000000009002",
+    "parentSpanId":"7a1e000000009001","name":"POST","kind":3,
+    "startTimeUnixNano":"1795168800010000000","endTimeUnixNano":"1795168800090000000",
+    "attributes":[{"key":"server.address","value":{"stringValue":"mes.internal"}},
+    {"key":"http.response.status_code","value":{"intValue":"500"}}],
+    "status":{"code":2,"message":"price failed for Ivanna Petrovskaya, call +7 916 123-45-67"}}
+    ]}]}]})");
+  ASSERT_EQ(test::post_otlp_file(jaeger(), file), 200);
+  for (const std::string format : {"text", "json", "md"}) {
+    const auto r = ordertrace({"show", "ORD-PII-1", "--jaeger", jaeger().url, "--now",
+                               "2026-11-20T11:00:00Z", "--format", format, "--api", "legacy"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("LOST"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("Petrovskaya"), std::string::npos) << format << ":\n" << r.out;
+    EXPECT_EQ(r.out.find("123-45-67"), std::string::npos) << format << ":\n" << r.out;
+    EXPECT_EQ(r.err.find("Petrovskaya"), std::string::npos) << r.err;
+  }
+}
+
 } // namespace
 } // namespace ordertrace

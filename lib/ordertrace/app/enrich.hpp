@@ -23,6 +23,7 @@
 // already are overwritten where they stand, never added twice; other columns and their
 // order are kept as they are.
 
+#include <ordertrace/app/jaeger_search.hpp>
 #include <ordertrace/lifecycle/assessment.hpp>
 #include <ordertrace/lifecycle/definition.hpp>
 #include <ordertrace/model/ids.hpp>
@@ -53,13 +54,6 @@ enum class TicketFormat { csv, jsonl };
 std::string_view to_string(TicketFormat format) noexcept;
 // "csv"; "jsonl", "ndjson" or "json" for JSON Lines; nullopt otherwise.
 std::optional<TicketFormat> parse_ticket_format(std::string_view name) noexcept;
-
-// One order judged, with the spans it was judged from (the redactor learns the personal
-// data on them; empty when the source cannot hand them out).
-struct JudgedOrder {
-  lifecycle::Assessment assessment;
-  std::vector<model::Span> spans;
-};
 
 // Where enrich and `show --trace` get their answers: trace files or Jaeger.
 class OrderSource {

@@ -21,9 +21,7 @@ std::optional<std::string> checked_column(const std::optional<std::string>& name
 } // namespace
 
 JudgedOrder JaegerOrderSource::judge(const std::string& order_id, std::int64_t now_ns) {
-  JudgedOrder judged;
-  judged.assessment = find_and_assess(m_client, m_definition, order_id, m_windows, now_ns);
-  return judged;
+  return find_and_assess(m_client, m_definition, order_id, m_windows, now_ns);
 }
 
 std::vector<std::string> JaegerOrderSource::orders_in_trace(const model::TraceId& trace_id) {

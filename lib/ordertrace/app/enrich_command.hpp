@@ -40,9 +40,8 @@ ExitCode run_enrich_command(const EnrichCommandOptions& options, std::istream& i
 // An OrderSource over Jaeger: orders are searched in `windows` (as `show` does) and
 // judged with find_and_assess; a trace id is fetched by id with the traces its spans
 // point to (parents and links), and its order ids read from those spans. Consumers in
-// other traces that link to it are not searched for. JudgedOrder::spans is empty:
-// find_and_assess does not hand its spans out, so only the built-in patterns and the
-// lifecycle's deny_patterns redact Jaeger answers, not learned values.
+// other traces that link to it are not searched for. The spans judged come with each
+// order, so the redactor learns the personal data on them as it does for files.
 class JaegerOrderSource : public OrderSource {
 public:
   // `client` and `definition` must outlive the source.

@@ -51,15 +51,13 @@ std::vector<source::SearchWindow> search_windows(std::optional<std::int64_t> sin
   return windows;
 }
 
-lifecycle::Assessment find_and_assess(source::JaegerClient& client,
-                                      const lifecycle::Definition& definition,
-                                      const std::string& order_id,
-                                      std::span<const source::SearchWindow> windows,
-                                      std::int64_t now_ns) {
+JudgedOrder find_and_assess(source::JaegerClient& client, const lifecycle::Definition& definition,
+                            const std::string& order_id,
+                            std::span<const source::SearchWindow> windows, std::int64_t now_ns) {
   source::SpanStore store;
   std::vector<std::string> warnings;
   lifecycle::AssessOptions assess_options;
-  lifecycle::Assessment assessment;
+  JudgedOrder judged;
   for (const auto& window : windows) {
     source::OrderTraces found = client.find_order(order_id, definition.order_id_keys, window);
     for (auto& span : found.spans) {
@@ -68,17 +66,18 @@ lifecycle::Assessment find_and_assess(source::JaegerClient& client,
     append_new(warnings, found.warnings);
     append_new(assess_options.unsearched_services, found.failed_services);
     // select_order keeps each span once, however many windows returned its trace.
-    const auto spans = store.select_order(order_id, definition.order_id_keys);
-    assessment = lifecycle::assess(definition, spans, order_id, now_ns, assess_options);
-    if (seen_from_start(assessment, definition)) {
+    judged.spans = store.select_order(order_id, definition.order_id_keys);
+    judged.assessment =
+        lifecycle::assess(definition, judged.spans, order_id, now_ns, assess_options);
+    if (seen_from_start(judged.assessment, definition)) {
       break;
     }
   }
   if (windows.empty()) {
-    assessment = lifecycle::assess(definition, {}, order_id, now_ns, assess_options);
+    judged.assessment = lifecycle::assess(definition, {}, order_id, now_ns, assess_options);
   }
-  append_new(assessment.warnings, warnings);
-  return assessment;
+  append_new(judged.assessment.warnings, warnings);
+  return judged;
 }
 
 } // namespace ordertrace::app

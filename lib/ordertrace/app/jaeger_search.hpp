@@ -5,6 +5,7 @@
 
 #include <ordertrace/lifecycle/assessment.hpp>
 #include <ordertrace/lifecycle/definition.hpp>
+#include <ordertrace/model/span.hpp>
 #include <ordertrace/source/jaeger_client.hpp>
 
 #include <cstdint>
@@ -14,6 +15,13 @@
 #include <vector>
 
 namespace ordertrace::app {
+
+// One order judged, with the spans it was judged from (the redactor learns the personal
+// data on them).
+struct JudgedOrder {
+  lifecycle::Assessment assessment;
+  std::vector<model::Span> spans;
+};
 
 // Ends of the growing windows, counted back from --until: the last day, then 1-3 d,
 // 3-7 d, 7-30 d and 30-90 d before it (cli.md: up to 90 days).
@@ -31,11 +39,10 @@ std::vector<source::SearchWindow> search_windows(std::optional<std::int64_t> sin
 // once), and stops after the first window whose merged spans show the lifecycle's first
 // state, or a COMPLETED order with no required state missing. Judges the merged spans at `now_ns`;
 // services whose search failed in any window count as unsearched, and the client's warnings (each
-// once) follow the engine's in the assessment. Throws what JaegerClient::find_order throws.
-lifecycle::Assessment find_and_assess(source::JaegerClient& client,
-                                      const lifecycle::Definition& definition,
-                                      const std::string& order_id,
-                                      std::span<const source::SearchWindow> windows,
-                                      std::int64_t now_ns);
+// once) follow the engine's in the assessment; the spans judged come with it, for the
+// redactor to learn from. Throws what JaegerClient::find_order throws.
+JudgedOrder find_and_assess(source::JaegerClient& client, const lifecycle::Definition& definition,
+                            const std::string& order_id,
+                            std::span<const source::SearchWindow> windows, std::int64_t now_ns);
 
 } // namespace ordertrace::app

@@ -167,7 +167,9 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
       const auto transport = source::make_curl_transport(std::move(http));
       source::JaegerClient client(jaeger, *transport);
       for (const auto& order_id : options.order_ids) {
-        assessments.push_back(find_and_assess(client, definition, order_id, windows, now_ns));
+        auto judged = find_and_assess(client, definition, order_id, windows, now_ns);
+        redactor->learn(judged.spans, definition);
+        assessments.push_back(std::move(judged.assessment));
       }
       JaegerOrderSource source(client, definition, windows);
       add_trace_orders(source);
