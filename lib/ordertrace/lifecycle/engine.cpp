@@ -129,10 +129,8 @@ private:
         stack.pop_back();
       }
     }
-    m_in_order.assign(n, false);
     for (std::size_t i = 0; i < n; ++i) {
       if (order_of[i] && *order_of[i] == m_order_id) {
-        m_in_order[i] = true;
         m_order_spans.push_back(i);
       }
     }
@@ -839,7 +837,6 @@ private:
   std::int64_t m_now_ns;
   Assessment m_result;
 
-  std::vector<bool> m_in_order;
   std::vector<std::size_t> m_order_spans;
   std::vector<Signal> m_signals;
   std::set<std::string> m_unknown_states;
