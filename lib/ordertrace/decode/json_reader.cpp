@@ -748,28 +748,19 @@ std::int64_t JsonReader::read_int64(std::string_view field, bool allow_string) {
     m_pos = after;
     return value;
   }
-  if (c == '-' || is_digit(c)) {
-    m_token = m_pos;
-    return parse_int64(scan_number(), field);
-  }
-  if (c == '"' && allow_string) {
-    m_token = m_pos;
-    const std::string_view text = scan_string();
-    if (!is_json_number(text)) {
-      fail_at_token(fmt::format("expected an integer{}, got the string {}", for_field(field),
-                                quote_excerpt(text)));
-    }
-    return parse_int64(text, field);
-  }
-  fail_type("a number", field);
+  return parse_int64(scan_integer_text(field, allow_string), field);
 }
 
 std::uint64_t JsonReader::read_uint64(std::string_view field, bool allow_string) {
   skip_whitespace_expecting_value();
+  return parse_uint64(scan_integer_text(field, allow_string), field);
+}
+
+std::string_view JsonReader::scan_integer_text(std::string_view field, bool allow_string) {
   const char c = *m_pos;
   if (c == '-' || is_digit(c)) {
     m_token = m_pos;
-    return parse_uint64(scan_number(), field);
+    return scan_number();
   }
   if (c == '"' && allow_string) {
     m_token = m_pos;
@@ -778,7 +769,7 @@ std::uint64_t JsonReader::read_uint64(std::string_view field, bool allow_string)
       fail_at_token(fmt::format("expected an integer{}, got the string {}", for_field(field),
                                 quote_excerpt(text)));
     }
-    return parse_uint64(text, field);
+    return text;
   }
   fail_type("a number", field);
 }

@@ -259,6 +259,9 @@ private:
   [[noreturn]] void fail_at(const char* position, std::string_view problem) const;
   [[noreturn]] void fail_end_of_input() const;
   [[noreturn]] void fail_type(std::string_view expected, std::string_view field) const;
+  // The text of the integer at the cursor (a number, or with `allow_string` a string
+  // holding one), for read_int64/read_uint64 to convert; fails naming `field` otherwise.
+  std::string_view scan_integer_text(std::string_view field, bool allow_string);
   [[noreturn]] void fail_unexpected(std::string_view expected) const;
   [[noreturn]] void fail_depth() const;
 
