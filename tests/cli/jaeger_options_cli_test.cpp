@@ -232,6 +232,8 @@ TEST_F(JaegerOptionsCli, BadValuesAreUsageErrorsBeforeAnyRequest) {
   expect_usage_error(show({"--search-depth", "ten"}), "invalid --search-depth 'ten'");
   expect_usage_error(show({"--timeout", "-1"}), "invalid --timeout '-1'");
   expect_usage_error(show({"--timeout", "soon"}), "invalid --timeout 'soon'");
+  expect_usage_error(show({"--parallel", "0"}), "invalid --parallel '0'");
+  expect_usage_error(show({"--parallel", "65"}), "invalid --parallel '65'");
   expect_usage_error(show({"--since", "yesterday"}), "invalid --since/--from 'yesterday'");
   expect_usage_error(show({"--until", "tomorrow"}), "invalid --until 'tomorrow'");
   expect_usage_error(show({"--since", "2026-08-21T00:00:00Z", "--until", "2026-08-20T00:00:00Z"}),
@@ -265,6 +267,29 @@ TEST_F(JaegerOptionsCli, SourceFilesMeanNoHttpAtAll) {
   // Links still point at the Jaeger URL.
   EXPECT_NE(r.out.find(server.url() + "/trace/4bf92f3577b34da6a3ce929d0e0e4736"), std::string::npos)
       << r.out;
+}
+
+// --parallel bounds the searches in flight: 1 for a Jaeger that cannot take concurrent
+// reads of one trace, the default lets them overlap.
+TEST_F(JaegerOptionsCli, ParallelBoundsTheRequestsInFlight) {
+  const auto searches_at_most = [&](std::vector<std::string> more) {
+    test::FakeHttpServer server;
+    server.on("/api/traces", [](const test::FakeRequest&) {
+      auto response = test::FakeResponse::text(200, R"({"data":[]})", "application/json");
+      response.delay_before_headers = std::chrono::milliseconds(50); // lets requests overlap
+      return response;
+    });
+    std::vector<std::string> args = {"show",  "ORD-1",  "--jaeger", server.url(),
+                                     "--api", "legacy", "--since",  "1d"};
+    args.insert(args.end(), more.begin(), more.end());
+    const auto r = ordertrace(args, env());
+    EXPECT_EQ(r.exit_code, 4) << r.err; // nothing found
+    EXPECT_GE(server.request_count(), 3U) << "one search per service at least";
+    return server.max_concurrent_requests();
+  };
+  EXPECT_EQ(searches_at_most({"--parallel", "1"}), 1U);
+  EXPECT_GE(searches_at_most({}), 2U);
+  EXPECT_LE(searches_at_most({"--parallel", "2"}), 2U);
 }
 
 // One line per request on stderr, user and password of the URL never shown.

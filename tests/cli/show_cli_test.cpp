@@ -163,6 +163,7 @@ TEST(Cli, HelpListsTheCommandsAndExitsZero) {
                              "--cert",
                              "--key",
                              "--timeout",
+                             "--parallel",
                              "--verbose",
                              "--config",
                              "ORDERTRACE_JAEGER_URL",

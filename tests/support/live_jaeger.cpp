@@ -5,6 +5,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <sys/file.h>
@@ -82,19 +84,50 @@ fs::path find_program(const std::string& program) {
   return {};
 }
 
-int post_otlp_file(const LiveJaeger& jaeger, const fs::path& file) {
+namespace {
+
+// The HTTP status curl got for `arguments` (the URL and what else to send).
+int curl_status(std::vector<std::string> arguments, const std::string& what) {
   const fs::path curl = find_program("curl");
   if (curl.empty()) {
     throw std::runtime_error("curl is not on PATH (scripts/bootstrap.sh installs it)");
   }
-  const auto result =
-      run_process({curl.string(), "--silent", "--show-error", "--output", "/dev/null",
-                   "--write-out", "%{http_code}", "--header", "Content-Type: application/json",
-                   "--data-binary", "@" + file.string(), jaeger.otlp_url + "/v1/traces"});
+  arguments.insert(arguments.begin(), {curl.string(), "--silent", "--show-error", "--output",
+                                       "/dev/null", "--write-out", "%{http_code}"});
+  const auto result = run_process(arguments);
   if (result.exit_code != 0 || result.out.empty()) {
-    throw std::runtime_error("posting " + file.string() + " failed: " + result.err);
+    throw std::runtime_error(what + " failed: " + result.err);
   }
   return std::stoi(result.out);
+}
+
+std::set<std::string> trace_ids_in(const std::string& otlp_json) {
+  static const std::regex trace_id(R"re("traceId"\s*:\s*"([0-9a-fA-F]{32})")re");
+  std::set<std::string> ids;
+  for (std::sregex_iterator it(otlp_json.begin(), otlp_json.end(), trace_id), end; it != end;
+       ++it) {
+    ids.insert((*it)[1].str());
+  }
+  return ids;
+}
+
+} // namespace
+
+int post_otlp_file(const LiveJaeger& jaeger, const fs::path& file) {
+  const int status = curl_status({"--header", "Content-Type: application/json", "--data-binary",
+                                  "@" + file.string(), jaeger.otlp_url + "/v1/traces"},
+                                 "posting " + file.string());
+  if (status != 200) {
+    return status;
+  }
+  for (const auto& id : trace_ids_in(read_text(file))) {
+    if (const int read = curl_status({jaeger.url + "/api/traces/" + id}, "reading trace " + id);
+        read != 200) {
+      throw std::runtime_error("Jaeger answered HTTP " + std::to_string(read) +
+                               " to reading back trace " + id + " of " + file.string());
+    }
+  }
+  return status;
 }
 
 void post_once(const LiveJaeger& jaeger, const std::vector<fs::path>& files,

@@ -151,6 +151,10 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
       .add_option("--timeout", options.timeout,
                   "Limit per HTTP request (default 60); retries come on top")
       ->type_name("SECONDS");
+  command
+      .add_option("--parallel", options.parallel,
+                  "HTTP requests in flight at once (default 8; 1 for a Jaeger memory store)")
+      ->type_name("N");
   command.add_flag("--verbose", options.verbose, "One line per HTTP request on stderr");
   command.add_option("--lifecycle", options.lifecycle, "Lifecycle JSON (default: built in)")
       ->type_name("FILE");

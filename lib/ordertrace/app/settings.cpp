@@ -23,6 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int k_max_search_depth = 100'000; // the all-in-one memory store's max_traces
+constexpr int k_max_parallel = 64;          // politeness towards a shared Jaeger
 
 // A config file may not hold the token itself: config files get copied and shared.
 constexpr std::string_view k_token_hint =
@@ -144,16 +145,20 @@ source::JaegerApi parse_api(const Setting& setting) {
   throw UsageError(message + "; choose one of: auto v3 legacy");
 }
 
-int parse_search_depth(const Setting& setting) {
-  int depth = 0;
+// A whole number from 1 to `max`; `what` names its unit in the message.
+int parse_count(const Setting& setting, std::string_view key, int max, std::string_view what) {
+  int count = 0;
   const auto& text = setting.value;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), depth);
-  if (error != std::errc() || end != text.data() + text.size() || depth < 1 ||
-      depth > k_max_search_depth) {
-    throw UsageError(fmt::format("invalid {} '{}': expected a whole number from 1 to {}",
-                                 where(setting, "search-depth"), text, k_max_search_depth));
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
+  if (error != std::errc() || end != text.data() + text.size() || count < 1 || count > max) {
+    throw UsageError(fmt::format("invalid {} '{}': expected {} from 1 to {}", where(setting, key),
+                                 text, what, max));
   }
-  return depth;
+  return count;
+}
+
+int parse_search_depth(const Setting& setting) {
+  return parse_count(setting, "search-depth", k_max_search_depth, "a whole number");
 }
 
 // Seconds as a number ("30", "2.5") or a duration ("90s", "2m").
@@ -175,6 +180,13 @@ std::chrono::milliseconds parse_timeout(const Setting& setting) {
                                  where(setting, "timeout"), text));
   }
   return std::chrono::milliseconds(*ns / 1'000'000);
+}
+
+// Requests in flight at once. 1 is for a Jaeger whose memory store hands the same trace
+// to concurrent queries, whose adjusters then tear it (v2.13, jaegertracing/jaeger#7986).
+std::size_t parse_parallel(const Setting& setting) {
+  return static_cast<std::size_t>(
+      parse_count(setting, "parallel", k_max_parallel, "a number of requests"));
 }
 
 } // namespace
@@ -320,9 +332,9 @@ bool use_color(bool no_color_option) {
 }
 
 const std::vector<std::string>& config_keys() {
-  static const std::vector<std::string> keys = {"jaeger",     "ui-url",  "api",      "search-depth",
-                                                "token-file", "ca-file", "cert",     "key",
-                                                "timeout",    "verbose", "lifecycle"};
+  static const std::vector<std::string> keys = {"jaeger",     "ui-url",   "api",     "search-depth",
+                                                "token-file", "ca-file",  "cert",    "key",
+                                                "timeout",    "parallel", "verbose", "lifecycle"};
   return keys;
 }
 
@@ -360,6 +372,8 @@ EffectiveSettings resolve_settings(const CommonOptions& options, std::string_vie
                       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                          source::k_default_total_timeout)
                                          .count()));
+  settings.parallel = resolve_setting(options.parallel, "--parallel", {}, file,
+                                      std::to_string(source::k_default_max_in_flight));
   settings.lifecycle =
       path_setting(options.lifecycle, "--lifecycle", {"ORDERTRACE_LIFECYCLE"}, file);
 
@@ -410,6 +424,7 @@ source::HttpOptions http_options(const EffectiveSettings& settings,
   source::HttpOptions options;
   options.total_timeout = parse_timeout(settings.timeout);
   options.connect_timeout = std::min(options.connect_timeout, options.total_timeout);
+  options.max_in_flight = parse_parallel(settings.parallel);
   check_readable(settings.ca_file, "ca-file");
   check_readable(settings.cert, "cert");
   check_readable(settings.key, "key");
@@ -461,6 +476,7 @@ void write_settings(std::ostream& out, const EffectiveSettings& settings) {
   rows.push_back({"cert", shown(settings.cert.value), origin(settings.cert)});
   rows.push_back({"key", shown(settings.key.value), origin(settings.key)});
   rows.push_back({"timeout", settings.timeout.value, origin(settings.timeout, "seconds")});
+  rows.push_back({"parallel", settings.parallel.value, origin(settings.parallel, "requests")});
   rows.push_back({"verbose", settings.verbose.value, origin(settings.verbose)});
   rows.push_back({"lifecycle", shown(settings.lifecycle.value),
                   origin(settings.lifecycle, settings.lifecycle.value.empty() ? "built in" : "")});

@@ -92,6 +92,7 @@ struct CommonOptions {
   std::optional<std::string> cert;         // --cert FILE
   std::optional<std::string> key;          // --key FILE
   std::optional<std::string> timeout;      // --timeout SECONDS
+  std::optional<std::string> parallel;     // --parallel N
   std::optional<std::string> lifecycle;    // --lifecycle FILE
   bool verbose = false;                    // --verbose
 };
@@ -115,7 +116,8 @@ struct EffectiveSettings {
   Setting cert;
   Setting key;
   Setting timeout;
-  Setting verbose; // "true" or "false"
+  Setting parallel; // HTTP requests in flight at once
+  Setting verbose;  // "true" or "false"
   Setting lifecycle;
 };
 
@@ -132,9 +134,9 @@ EffectiveSettings resolve_settings(const CommonOptions& options, std::string_vie
 source::JaegerOptions jaeger_options(const EffectiveSettings& settings,
                                      std::vector<std::string> services);
 
-// The checked transport options (timeout, TLS files). `trace`, when set, receives one
-// redacted line per HTTP request (--verbose). Throws UsageError for a bad --timeout, a
-// TLS file that cannot be read, or --key without --cert.
+// The checked transport options (timeout, requests in flight, TLS files). `trace`, when set,
+// receives one redacted line per HTTP request (--verbose). Throws UsageError for a bad --timeout, a
+// TLS file that cannot be read, a --parallel outside 1-64, or --key without --cert.
 source::HttpOptions http_options(const EffectiveSettings& settings,
                                  std::function<void(const std::string&)> trace);
 
