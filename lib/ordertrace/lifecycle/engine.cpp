@@ -580,8 +580,12 @@ private:
       return false;
     }
     for (auto parent = m_graph.parent(index); parent; parent = m_graph.parent(*parent)) {
-      if (m_graph.span(*parent).kind == SpanKind::producer) {
+      const auto kind = m_graph.span(*parent).kind;
+      if (kind == SpanKind::producer) {
         return false;
+      }
+      if (kind == SpanKind::consumer) {
+        break; // a publish made while handling a message is a new message, not a nested one
       }
       if (*parent == index) {
         break; // a cycle in broken data

@@ -398,6 +398,26 @@ TEST(Engine, NestedProducersCountAsOnePublishConsumedThroughTheInnerOne) {
   EXPECT_FALSE(has_evidence(late, Evidence::Kind::unconsumed_message));
 }
 
+// The consumer continues the producer's trace and publishes the next message from inside its
+// work: a new message to another queue, not a nested publish of the first one.
+TEST(Engine, PublishWhileHandlingAMessageIsANewMessage) {
+  SpanBuilder b;
+  auto submitted = submit(b);
+  auto outer = publish(b, submitted, k_t0 + 50'000'000);
+  auto consumer = b.add(1, "mes", "orders.submitted process", k_t0 + k_second, 2 * k_second, outer)
+                      .kind(SpanKind::consumer)
+                      .status("PRICE_CALCULATED")
+                      .ref();
+  b.add(1, "mes", "orders.priced publish", k_t0 + 2 * k_second, 5'000'000, consumer)
+      .kind(SpanKind::producer)
+      .queue("orders.priced");
+  const auto a = judge(b, k_t0 + 3 * k_day);
+  EXPECT_EQ(a.last_state, "PRICE_CALCULATED");
+  EXPECT_EQ(a.verdict, Verdict::lost);
+  EXPECT_EQ(a.suspect, "crm-api");
+  EXPECT_TRUE(has_evidence(a, Evidence::Kind::unconsumed_message));
+}
+
 TEST(Engine, ParentCycleInBrokenDataDoesNotHang) {
   SpanBuilder b;
   auto& first = b.add(1, "shop-api", "a", k_t0, k_second).span();
