@@ -55,6 +55,14 @@ struct Pipe {
   }
 };
 
+// The cache folder of every program a test runs, unless the test names one: one per test
+// process (ctest runs each test in its own), so tests never share the order cache nor
+// touch the cache of the user running them.
+const std::filesystem::path& test_cache_home() {
+  static const TempDir home;
+  return home.path();
+}
+
 std::vector<std::string> build_environment(const ProcessOptions& options) {
   std::map<std::string, std::string> variables;
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
@@ -64,6 +72,7 @@ std::vector<std::string> build_environment(const ProcessOptions& options) {
       variables.emplace(text.substr(0, equals), text.substr(equals + 1));
     }
   }
+  variables["XDG_CACHE_HOME"] = test_cache_home().string();
   for (const auto& [name, value] : options.env) {
     if (value) {
       variables[name] = *value;

@@ -19,7 +19,8 @@ struct ProcessResult {
 
 struct ProcessOptions {
   // Environment changes on top of the current environment: a value sets the
-  // variable, nullopt removes it.
+  // variable, nullopt removes it. Unless changed here, XDG_CACHE_HOME is a fresh folder
+  // of this test process: tests never share the default cache nor touch the user's.
   std::map<std::string, std::optional<std::string>> env;
   // Written to the child's stdin, which is then closed (stdin is empty by default).
   std::string input;
