@@ -65,6 +65,7 @@ JudgedOrder find_and_assess(source::JaegerClient& client, const lifecycle::Defin
     }
     append_new(warnings, found.warnings);
     append_new(assess_options.unsearched_services, found.failed_services);
+    judged.searched_from_ns = window.from_ns;
     // select_order keeps each span once, however many windows returned its trace.
     judged.spans = store.select_order(order_id, definition.order_id_keys);
     judged.assessment =
@@ -77,7 +78,19 @@ JudgedOrder find_and_assess(source::JaegerClient& client, const lifecycle::Defin
     judged.assessment = lifecycle::assess(definition, {}, order_id, now_ns, assess_options);
   }
   append_new(judged.assessment.warnings, warnings);
+  judged.failed_services = assess_options.unsearched_services;
   return judged;
+}
+
+source::OrderTraces find_order_for_services(source::JaegerOptions options,
+                                            source::HttpTransport& transport,
+                                            std::vector<std::string> services,
+                                            const std::string& order_id,
+                                            std::span<const std::string> order_id_keys,
+                                            const source::SearchWindow& window) {
+  options.services = std::move(services);
+  source::JaegerClient client(std::move(options), transport);
+  return client.find_order(order_id, order_id_keys, window);
 }
 
 } // namespace ordertrace::app

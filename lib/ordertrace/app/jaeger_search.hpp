@@ -21,6 +21,8 @@ namespace ordertrace::app {
 struct JudgedOrder {
   lifecycle::Assessment assessment;
   std::vector<model::Span> spans;
+  std::vector<std::string> failed_services; // searches that failed in some window
+  std::int64_t searched_from_ns = 0;        // start of the oldest window searched
 };
 
 // Ends of the growing windows, counted back from --until: the last day, then 1-3 d,
@@ -44,5 +46,16 @@ std::vector<source::SearchWindow> search_windows(std::optional<std::int64_t> sin
 JudgedOrder find_and_assess(source::JaegerClient& client, const lifecycle::Definition& definition,
                             const std::string& order_id,
                             std::span<const source::SearchWindow> windows, std::int64_t now_ns);
+
+// Spans that start in [from_ns, until_ns) for the services in `services` (empty: every
+// service the route finds without naming one), asked of Jaeger with a client of their own
+// so that an incremental refresh searches each service only since its own last search.
+// Throws what JaegerClient::find_order throws.
+source::OrderTraces find_order_for_services(source::JaegerOptions options,
+                                            source::HttpTransport& transport,
+                                            std::vector<std::string> services,
+                                            const std::string& order_id,
+                                            std::span<const std::string> order_id_keys,
+                                            const source::SearchWindow& window);
 
 } // namespace ordertrace::app

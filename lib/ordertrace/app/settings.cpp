@@ -1,4 +1,5 @@
 #include <ordertrace/app/settings.hpp>
+#include <ordertrace/cache/cache.hpp>
 #include <ordertrace/util/error.hpp>
 #include <ordertrace/util/strings.hpp>
 #include <ordertrace/util/time.hpp>
@@ -70,7 +71,8 @@ std::string default_config_path() {
 Setting path_setting(const std::optional<std::string>& command_line, std::string_view option,
                      const std::vector<const char*>& variables, const ConfigFile& config) {
   Setting setting = resolve_setting(command_line, option, variables, config, {});
-  if (setting.origin == Origin::config_file && fs::path(setting.value).is_relative()) {
+  if (setting.origin == Origin::config_file && !setting.value.empty() &&
+      fs::path(setting.value).is_relative()) {
     setting.value = (config.path().parent_path() / setting.value).lexically_normal().string();
   }
   return setting;
@@ -332,9 +334,9 @@ bool use_color(bool no_color_option) {
 }
 
 const std::vector<std::string>& config_keys() {
-  static const std::vector<std::string> keys = {"jaeger",     "ui-url",   "api",     "search-depth",
-                                                "token-file", "ca-file",  "cert",    "key",
-                                                "timeout",    "parallel", "verbose", "lifecycle"};
+  static const std::vector<std::string> keys = {
+      "jaeger", "ui-url",  "api",      "search-depth", "token-file", "ca-file", "cert",
+      "key",    "timeout", "parallel", "verbose",      "lifecycle",  "cache"};
   return keys;
 }
 
@@ -376,6 +378,19 @@ EffectiveSettings resolve_settings(const CommonOptions& options, std::string_vie
                                       std::to_string(source::k_default_max_in_flight));
   settings.lifecycle =
       path_setting(options.lifecycle, "--lifecycle", {"ORDERTRACE_LIFECYCLE"}, file);
+
+  // The cache: --no-cache wins over every place that names a file.
+  if (options.no_cache) {
+    settings.cache = {{}, Origin::command_line, "--no-cache"};
+  } else {
+    settings.cache = path_setting(options.cache, "--cache", {"ORDERTRACE_CACHE"}, file);
+    if (settings.cache.origin == Origin::built_in) {
+      settings.cache.value = cache::default_cache_path().string();
+    } else if (settings.cache.value == "off" ||
+               (settings.cache.origin == Origin::config_file && file.value("cache") == "off")) {
+      settings.cache.value.clear(); // cache = "off" in a config file, ORDERTRACE_CACHE=off
+    }
+  }
 
   if (options.verbose) {
     settings.verbose = {"true", Origin::command_line, "--verbose"};
@@ -480,6 +495,8 @@ void write_settings(std::ostream& out, const EffectiveSettings& settings) {
   rows.push_back({"verbose", settings.verbose.value, origin(settings.verbose)});
   rows.push_back({"lifecycle", shown(settings.lifecycle.value),
                   origin(settings.lifecycle, settings.lifecycle.value.empty() ? "built in" : "")});
+  rows.push_back({"cache", shown(settings.cache.value),
+                  origin(settings.cache, settings.cache.value.empty() ? "off" : "")});
 
   std::size_t name_width = 0;
   std::size_t value_width = 0;

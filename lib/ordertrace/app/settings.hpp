@@ -94,6 +94,8 @@ struct CommonOptions {
   std::optional<std::string> timeout;      // --timeout SECONDS
   std::optional<std::string> parallel;     // --parallel N
   std::optional<std::string> lifecycle;    // --lifecycle FILE
+  std::optional<std::string> cache;        // --cache FILE
+  bool no_cache = false;                   // --no-cache
   bool verbose = false;                    // --verbose
 };
 
@@ -119,6 +121,8 @@ struct EffectiveSettings {
   Setting parallel; // HTTP requests in flight at once
   Setting verbose;  // "true" or "false"
   Setting lifecycle;
+  // The order cache's file; value empty when the cache is off (--no-cache, or no HOME).
+  Setting cache;
 };
 
 // Resolves every shared setting for `command` ("show"): finds and reads the config file

@@ -1,6 +1,7 @@
 #include <ordertrace/app/enrich_command.hpp>
 #include <ordertrace/app/jaeger_search.hpp>
 #include <ordertrace/app/show.hpp>
+#include <ordertrace/cache/cache.hpp>
 #include <ordertrace/config/lifecycle_file.hpp>
 #include <ordertrace/lifecycle/engine.hpp>
 #include <ordertrace/report/redaction.hpp>
@@ -9,8 +10,162 @@
 #include <ordertrace/util/strings.hpp>
 #include <ordertrace/util/time.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
 namespace ordertrace::app {
 namespace {
+
+// Spans can reach Jaeger a while after they started (a long span is reported when it
+// ends), so a refresh searches again this far before the last search ended.
+constexpr std::int64_t k_refresh_overlap_ns = 3600LL * util::k_ns_per_second;
+
+// What the cache contributed to one order's report (README: "Cache").
+struct CacheNote {
+  std::string mode; // cache, refreshed, stored, offline, missing
+  std::string path;
+  std::optional<std::int64_t> stored_at_ns; // of the record read from the cache
+  std::size_t traces_from_cache = 0;
+  std::size_t traces_from_jaeger = 0;
+  std::optional<std::int64_t> oldest_cached_fetch_ns; // of the traces from the cache
+  std::optional<std::int64_t> searched_since_ns;      // a refresh searched from here
+};
+
+std::string age_text(std::int64_t now_ns, std::int64_t then_ns) {
+  const std::int64_t age = std::max<std::int64_t>(0, now_ns - then_ns);
+  return util::format_duration(age / util::k_ns_per_second * util::k_ns_per_second);
+}
+
+// One line for the text and Markdown reports.
+std::string describe(const CacheNote& note, std::int64_t now_ns) {
+  std::string text = "cache: ";
+  if (note.mode == "missing") {
+    return text + "order not in the cache " + note.path + " (--offline: Jaeger not asked)";
+  }
+  const std::string traces = std::to_string(note.traces_from_cache) + " trace" +
+                             (note.traces_from_cache == 1 ? "" : "s") + " from the cache";
+  const std::string stored = note.stored_at_ns
+                                 ? " stored " + util::format_rfc3339(*note.stored_at_ns) + " (" +
+                                       age_text(now_ns, *note.stored_at_ns) + " ago)"
+                                 : std::string();
+  const std::string fetched =
+      note.oldest_cached_fetch_ns
+          ? ", fetched up to " + age_text(now_ns, *note.oldest_cached_fetch_ns) + " ago"
+          : std::string();
+  if (note.mode == "cache" || note.mode == "offline") {
+    return text + "served from " + note.path + stored + ": " + traces + fetched +
+           (note.mode == "cache" ? "; completed, Jaeger not asked"
+                                 : "; --offline, Jaeger not asked");
+  }
+  if (note.mode == "refreshed") {
+    return text + "refreshed " + note.path + stored + ": " + traces + fetched + ", " +
+           std::to_string(note.traces_from_jaeger) + " from Jaeger searched since " +
+           (note.searched_since_ns ? util::format_rfc3339(*note.searched_since_ns) : "-");
+  }
+  return text + "stored in " + note.path + ": " + std::to_string(note.traces_from_jaeger) +
+         " traces from Jaeger";
+}
+
+nlohmann::ordered_json to_json(const CacheNote& note, std::int64_t now_ns) {
+  nlohmann::ordered_json json;
+  json["mode"] = note.mode;
+  json["path"] = note.path;
+  json["stored_at"] = note.stored_at_ns
+                          ? nlohmann::ordered_json(util::format_rfc3339(*note.stored_at_ns))
+                          : nlohmann::ordered_json();
+  json["age_seconds"] =
+      note.stored_at_ns
+          ? nlohmann::ordered_json(std::max<std::int64_t>(0, now_ns - *note.stored_at_ns) /
+                                   util::k_ns_per_second)
+          : nlohmann::ordered_json();
+  json["traces_from_cache"] = note.traces_from_cache;
+  json["traces_from_jaeger"] = note.traces_from_jaeger;
+  json["oldest_cached_fetch"] =
+      note.oldest_cached_fetch_ns
+          ? nlohmann::ordered_json(util::format_rfc3339(*note.oldest_cached_fetch_ns))
+          : nlohmann::ordered_json();
+  json["searched_since"] =
+      note.searched_since_ns ? nlohmann::ordered_json(util::format_rfc3339(*note.searched_since_ns))
+                             : nlohmann::ordered_json();
+  return json;
+}
+
+std::vector<model::Span> spans_of(const cache::OrderRecord& record) {
+  std::vector<model::Span> spans;
+  for (const auto& trace : record.traces) {
+    spans.insert(spans.end(), trace.spans.begin(), trace.spans.end());
+  }
+  return spans;
+}
+
+// The record to store: the verdict summary as plain fields, and the order's spans grouped
+// by trace, redacted (personal data never reaches the file). `fetched_at` says when each
+// trace was last read from Jaeger (absent: now).
+cache::OrderRecord make_record(const std::string& jaeger_key,
+                               const lifecycle::Assessment& assessment,
+                               const std::vector<model::Span>& spans,
+                               const std::map<model::TraceId, std::int64_t>& fetched_at,
+                               std::vector<cache::ServiceSearch> searches,
+                               const report::Redactor& redactor,
+                               const lifecycle::Definition& definition, std::int64_t now_ns) {
+  cache::OrderRecord record;
+  record.jaeger = jaeger_key;
+  record.order_id = assessment.order_id;
+  record.verdict = std::string(lifecycle::to_string(assessment.verdict));
+  record.last_state = assessment.last_state;
+  record.last_state_time_ns = assessment.last_state_time_ns;
+  record.suspect = assessment.suspect;
+  record.first_seen_ns = assessment.first_seen_ns;
+  record.last_seen_ns = assessment.last_seen_ns;
+  record.stored_at_ns = now_ns;
+  for (const auto& stage : assessment.stages) {
+    record.stages.push_back({stage.from_state, stage.to_state, stage.duration_ns});
+  }
+  std::map<model::TraceId, std::size_t> index;
+  for (const auto& span : spans) {
+    auto [it, added] = index.emplace(span.trace_id, record.traces.size());
+    if (added) {
+      const auto fetched = fetched_at.find(span.trace_id);
+      record.traces.push_back(
+          {span.trace_id, fetched == fetched_at.end() ? now_ns : fetched->second, {}});
+    }
+    model::Span stored = span;
+    redactor.redact(stored, definition);
+    record.traces[it->second].spans.push_back(std::move(stored));
+  }
+  record.searches = std::move(searches);
+  return record;
+}
+
+// The cache key of a Jaeger: its URL without credentials or trailing slashes, so that two
+// Jaegers (staging, production) never share an order.
+std::string jaeger_key(const std::string& base_url) {
+  std::string key = source::redact_url(base_url);
+  while (!key.empty() && key.back() == '/') {
+    key.pop_back();
+  }
+  return key;
+}
+
+// When `service` was last searched up to, from the record's searches (its own row, else
+// the all-services row); nullopt when never.
+std::optional<cache::ServiceSearch> last_search(const cache::OrderRecord& record,
+                                                const std::string& service) {
+  std::optional<cache::ServiceSearch> all;
+  for (const auto& search : record.searches) {
+    if (search.service == service) {
+      return search;
+    }
+    if (search.service == cache::k_all_services) {
+      all = search;
+    }
+  }
+  return all;
+}
 
 report::Format parse_format_option(const std::optional<std::string>& text) {
   if (!text) {
@@ -85,6 +240,100 @@ std::optional<std::int64_t> parse_since_option(const std::optional<std::string>&
   }
 }
 
+// An open order from the cache, refreshed: each service searched only since its own last
+// search (less an overlap), the cached traces kept (Jaeger may have dropped them) unless
+// fetched afresh, the order judged and stored again. Fills `note`.
+lifecycle::Assessment refresh_open_order(
+    const cache::OrderRecord& cached, const std::string& order_id,
+    const lifecycle::Definition& definition, std::span<const source::SearchWindow> windows,
+    std::int64_t until_ns, std::int64_t now_ns, const source::JaegerOptions& jaeger,
+    const std::function<source::HttpTransport&()>& http_transport, report::Redactor& redactor,
+    cache::Cache& order_cache, const std::string& key, CacheNote& note) {
+  std::map<std::int64_t, std::vector<std::string>> services_since;
+  std::vector<std::string> services = definition.services;
+  if (services.empty()) {
+    services.emplace_back(cache::k_all_services);
+  }
+  std::vector<cache::ServiceSearch> searches;
+  for (const auto& service : services) {
+    const auto last = last_search(cached, service);
+    std::int64_t since = windows.empty() ? until_ns : windows.back().from_ns;
+    if (last) {
+      since = std::max(since, last->until_ns - k_refresh_overlap_ns);
+    }
+    services_since[since].push_back(service);
+    searches.push_back({service, last ? std::min(last->from_ns, since) : since,
+                        last ? std::max(last->until_ns, until_ns) : until_ns});
+  }
+  source::SpanStore store;
+  std::set<model::TraceId> fresh;
+  std::vector<std::string> failed;
+  std::vector<std::string> warnings;
+  for (auto& [since, group] : services_since) {
+    note.searched_since_ns = std::min(note.searched_since_ns.value_or(since), since);
+    if (since >= until_ns) {
+      continue;
+    }
+    std::vector<std::string> named = group;
+    if (named.size() == 1 && named.front() == cache::k_all_services) {
+      named.clear();
+    }
+    auto found = find_order_for_services(jaeger, http_transport(), named, order_id,
+                                         definition.order_id_keys, {since, until_ns});
+    fresh.insert(found.trace_ids.begin(), found.trace_ids.end());
+    for (auto& span : found.spans) {
+      fresh.insert(span.trace_id);
+      store.on_span(std::move(span));
+    }
+    failed.insert(failed.end(), found.failed_services.begin(), found.failed_services.end());
+    warnings.insert(warnings.end(), found.warnings.begin(), found.warnings.end());
+  }
+  std::map<model::TraceId, std::int64_t> fetched_at;
+  for (const auto& cached_trace : cached.traces) {
+    if (fresh.count(cached_trace.trace_id) != 0) {
+      continue;
+    }
+    ++note.traces_from_cache;
+    fetched_at[cached_trace.trace_id] = cached_trace.fetched_at_ns;
+    note.oldest_cached_fetch_ns =
+        std::min(note.oldest_cached_fetch_ns.value_or(cached_trace.fetched_at_ns),
+                 cached_trace.fetched_at_ns);
+    for (auto span : cached_trace.spans) {
+      store.on_span(std::move(span));
+    }
+  }
+  auto spans = store.select_order(order_id, definition.order_id_keys);
+  std::set<model::TraceId> order_traces;
+  for (const auto& span : spans) {
+    order_traces.insert(span.trace_id);
+  }
+  for (const auto& id : fresh) {
+    note.traces_from_jaeger += order_traces.count(id);
+  }
+  redactor.learn(spans, definition);
+  lifecycle::AssessOptions assess_options;
+  assess_options.unsearched_services = failed;
+  auto assessment = lifecycle::assess(definition, spans, order_id, now_ns, assess_options);
+  for (auto& warning : warnings) {
+    if (std::find(assessment.warnings.begin(), assessment.warnings.end(), warning) ==
+        assessment.warnings.end()) {
+      assessment.warnings.push_back(std::move(warning));
+    }
+  }
+  // A service whose search failed keeps its last successful search.
+  for (auto& search : searches) {
+    if (std::find(failed.begin(), failed.end(), search.service) != failed.end()) {
+      if (const auto last = last_search(cached, search.service)) {
+        search = {search.service, last->from_ns, last->until_ns};
+      }
+    }
+  }
+  note.mode = "refreshed";
+  order_cache.store(make_record(key, assessment, spans, fetched_at, std::move(searches), redactor,
+                                definition, now_ns));
+  return assessment;
+}
+
 } // namespace
 
 ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& diagnostics) {
@@ -106,6 +355,12 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
     }
   }
   const report::Format format = parse_format_option(options.format);
+  if (options.offline && !options.trace_ids.empty()) {
+    throw UsageError("--offline looks orders up by id in the cache; --trace needs Jaeger");
+  }
+  if (options.offline && options.refresh) {
+    throw UsageError("--offline and --refresh exclude each other: --refresh asks Jaeger afresh");
+  }
   const std::int64_t now_ns =
       parse_time_option(options.now, "--now").value_or(util::system_now_ns());
   const std::int64_t until_ns = parse_time_option(options.until, "--until").value_or(now_ns);
@@ -132,6 +387,8 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
                                        : config::load_lifecycle_file(settings.lifecycle.value);
 
   std::vector<lifecycle::Assessment> assessments;
+  // One per order id looked up through Jaeger and the cache (empty mode: no note).
+  std::vector<CacheNote> cache_notes;
   // Personal data: the lifecycle's rules, taught the values the orders' spans carry.
   auto redactor = std::make_shared<report::Redactor>(definition.redaction);
   // --trace: every order of each trace, most urgent first; a trace without one is "not
@@ -163,16 +420,107 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
   } else {
     jaeger.services = definition.services;
     const auto windows = search_windows(since_ns, until_ns);
-    try {
-      const auto transport = source::make_curl_transport(std::move(http));
-      source::JaegerClient client(jaeger, *transport);
-      for (const auto& order_id : options.order_ids) {
-        auto judged = find_and_assess(client, definition, order_id, windows, now_ns);
-        redactor->learn(judged.spans, definition);
-        assessments.push_back(std::move(judged.assessment));
+    // The cache, opened before any request so that an unusable file stops the run first.
+    std::optional<cache::Cache> order_cache;
+    const std::string cache_path = settings.cache.value;
+    if (!cache_path.empty()) {
+      std::error_code error;
+      if (!options.offline || std::filesystem::exists(cache_path, error)) {
+        order_cache.emplace(cache_path);
       }
-      JaegerOrderSource source(client, definition, windows);
-      add_trace_orders(source);
+    } else if (options.offline) {
+      throw UsageError("--offline needs the cache, but it is off (" + settings.cache.source +
+                       "); drop --no-cache or name one with --cache FILE");
+    }
+    const std::string key = jaeger_key(jaeger.base_url);
+    try {
+      // Made on first use: libcurl's set-up (TLS included) costs more than a whole answer
+      // from the cache.
+      std::unique_ptr<source::HttpTransport> transport;
+      auto http_transport = [&]() -> source::HttpTransport& {
+        if (!transport) {
+          transport = source::make_curl_transport(http);
+        }
+        return *transport;
+      };
+      std::optional<source::JaegerClient> client;
+      auto jaeger_client = [&]() -> source::JaegerClient& {
+        if (!client) {
+          client.emplace(jaeger, http_transport());
+        }
+        return *client;
+      };
+      for (const auto& order_id : options.order_ids) {
+        std::optional<cache::OrderRecord> cached;
+        if (order_cache && !options.refresh) {
+          cached = order_cache->find(key, order_id);
+        }
+        CacheNote note;
+        note.path = cache_path;
+        if (cached) {
+          note.stored_at_ns = cached->stored_at_ns;
+        }
+        lifecycle::Assessment assessment;
+        if (options.offline || (cached && cached->verdict == "COMPLETED")) {
+          // Served from the cache alone: a completed order no longer changes.
+          std::vector<model::Span> spans;
+          if (cached) {
+            spans = spans_of(*cached);
+            note.mode = options.offline ? "offline" : "cache";
+            note.traces_from_cache = cached->traces.size();
+            for (const auto& cached_trace : cached->traces) {
+              note.oldest_cached_fetch_ns =
+                  std::min(note.oldest_cached_fetch_ns.value_or(cached_trace.fetched_at_ns),
+                           cached_trace.fetched_at_ns);
+            }
+          } else {
+            note.mode = "missing";
+          }
+          redactor->learn(spans, definition);
+          assessment = lifecycle::assess(definition, spans, order_id, now_ns);
+          if (!cached) {
+            assessment.reason = "order " + order_id + " is not in the cache (--offline)";
+          }
+        } else if (cached) {
+          assessment =
+              refresh_open_order(*cached, order_id, definition, windows, until_ns, now_ns, jaeger,
+                                 http_transport, *redactor, *order_cache, key, note);
+        } else {
+          auto judged = find_and_assess(jaeger_client(), definition, order_id, windows, now_ns);
+          redactor->learn(judged.spans, definition);
+          assessment = std::move(judged.assessment);
+          std::set<model::TraceId> traces;
+          for (const auto& span : judged.spans) {
+            traces.insert(span.trace_id);
+          }
+          note.traces_from_jaeger = traces.size();
+          note.mode = "stored";
+          // A NOT_FOUND is not stored: a mistyped id must not shadow a later real order.
+          if (order_cache && assessment.verdict != lifecycle::Verdict::not_found) {
+            std::vector<cache::ServiceSearch> searches;
+            std::vector<std::string> services = definition.services;
+            if (services.empty()) {
+              services.emplace_back(cache::k_all_services);
+            }
+            for (const auto& service : services) {
+              if (std::find(judged.failed_services.begin(), judged.failed_services.end(),
+                            service) == judged.failed_services.end()) {
+                searches.push_back({service, judged.searched_from_ns, until_ns});
+              }
+            }
+            order_cache->store(make_record(key, assessment, judged.spans, {}, std::move(searches),
+                                           *redactor, definition, now_ns));
+          } else {
+            note.mode.clear();
+          }
+        }
+        assessments.push_back(std::move(assessment));
+        cache_notes.push_back(std::move(note));
+      }
+      if (!trace_ids.empty()) {
+        JaegerOrderSource source(jaeger_client(), definition, windows);
+        add_trace_orders(source);
+      }
     } catch (const JaegerError& e) {
       rethrow_naming(e, jaeger.base_url);
     } catch (const AuthenticationError& e) {
@@ -191,10 +539,42 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
   render_options.color = format == report::Format::text && use_color(options.no_color);
   render_options.lifecycle_name = definition.name;
   render_options.redactor = redactor;
-  if (assessments.size() == 1 && trace_ids.empty()) {
-    report::render(out, format, assessments.front(), render_options);
+  const bool single = assessments.size() == 1 && trace_ids.empty();
+  const bool any_note = std::any_of(cache_notes.begin(), cache_notes.end(),
+                                    [](const CacheNote& note) { return !note.mode.empty(); });
+  if (!any_note) {
+    if (single) {
+      report::render(out, format, assessments.front(), render_options);
+    } else {
+      report::render(out, format, assessments, render_options);
+    }
+  } else if (format == report::Format::json) {
+    // The report's JSON with a "cache" object added to each order that went through it.
+    std::ostringstream rendered;
+    if (single) {
+      report::render(rendered, format, assessments.front(), render_options);
+    } else {
+      report::render(rendered, format, assessments, render_options);
+    }
+    auto json = nlohmann::ordered_json::parse(rendered.str());
+    for (std::size_t i = 0; i < cache_notes.size(); ++i) {
+      if (cache_notes[i].mode.empty()) {
+        continue;
+      }
+      auto& object = json.is_array() ? json.at(i) : json;
+      object["cache"] = to_json(cache_notes[i], now_ns);
+    }
+    out << json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
   } else {
-    report::render(out, format, assessments, render_options);
+    for (std::size_t i = 0; i < assessments.size(); ++i) {
+      if (i > 0) {
+        out << '\n';
+      }
+      report::render(out, format, assessments[i], render_options);
+      if (i < cache_notes.size() && !cache_notes[i].mode.empty()) {
+        out << describe(cache_notes[i], now_ns) << '\n';
+      }
+    }
   }
   out.flush();
   if (!out) {

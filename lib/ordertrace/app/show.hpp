@@ -23,6 +23,8 @@ struct ShowOptions {
   std::optional<std::string> until;           // --until TIME as typed; nullopt: --now
   std::optional<std::string> format;          // --format as typed; nullopt: text
   bool no_color = false;                      // --no-color
+  bool offline = false;                       // --offline: the cache only, no Jaeger
+  bool refresh = false;                       // --refresh: ask Jaeger afresh, then store
   CommonOptions common;                       // --jaeger, --config, --lifecycle, ...
 };
 
@@ -30,7 +32,11 @@ struct ShowOptions {
 // spans of each order: from the trace files (InputError naming the file), or from Jaeger
 // in growing windows back from --until (JaegerError, exit 5, when it is unreachable,
 // failing or not a Jaeger; AuthenticationError, exit 6; each message ends with the
-// redacted Jaeger URL). Judges each order and writes the reports to `out`; with
+// redacted Jaeger URL). With the cache on (settings.hpp), a COMPLETED order is answered from
+// the cache without a request, an open one is refreshed only since its last search, and each
+// order found is stored, redacted; --offline reads the cache alone. Every report then says
+// what came from the cache and how old it is. CacheError (exit 7) for an unusable cache file.
+// --source never touches the cache. Judges each order and writes the reports to `out`; with
 // --verbose, one line per HTTP request goes to `diagnostics`. Returns ExitCode::ok, or
 // ExitCode::order_not_found when any order was not found (its NOT_FOUND report is still
 // written).

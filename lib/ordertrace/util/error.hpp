@@ -58,4 +58,11 @@ public:
       : Error(message, ExitCode::authentication_required) {}
 };
 
+// The cache file cannot be used: not SQLite, not ordertrace's, corrupt, a schema newer
+// than this binary, or not writable (exit 7). The message names the file and a way out.
+class CacheError : public Error {
+public:
+  explicit CacheError(const std::string& message) : Error(message, ExitCode::cache_unusable) {}
+};
+
 } // namespace ordertrace
