@@ -9,6 +9,7 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format python3 curl
+  chromium
 )
 packages+=("$@")
 

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <string_view>
 #include <stdexcept>
+#include <string_view>
 #include <sys/file.h>
 #include <unistd.h>
 

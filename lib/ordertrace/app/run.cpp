@@ -1,4 +1,6 @@
+#include <ordertrace/app/cache_command.hpp>
 #include <ordertrace/app/enrich_command.hpp>
+#include <ordertrace/app/report_command.hpp>
 #include <ordertrace/app/run.hpp>
 #include <ordertrace/app/show.hpp>
 #include <ordertrace/report/render.hpp>
@@ -8,9 +10,11 @@
 #include <CLI/CLI.hpp>
 
 #include <cctype>
+#include <cstdio>
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <unistd.h>
 #include <vector>
 
 #ifndef ORDERTRACE_VERSION
@@ -20,7 +24,7 @@
 namespace ordertrace::app {
 namespace {
 
-const std::vector<std::string> k_commands = {"show", "enrich", "config"};
+const std::vector<std::string> k_commands = {"show", "report", "enrich", "config", "cache"};
 
 // One line: newlines and other control characters would split or garble it.
 std::string one_line(std::string_view text) {
@@ -126,6 +130,15 @@ std::string describe_extras(const CLI::ParseError& error, const CLI::App& comman
   return lowercase_first_word(error.what());
 }
 
+// Where the order cache lives (README "Cache"); `cache` takes these alone.
+void add_cache_options(CLI::App& command, CommonOptions& options) {
+  command
+      .add_option("--cache", options.cache,
+                  "Order cache file (default ${XDG_CACHE_HOME:-~/.cache}/ordertrace/cache.db)")
+      ->type_name("FILE");
+  command.add_flag("--no-cache", options.no_cache, "Neither read nor write the order cache");
+}
+
 // The options every Jaeger-reading command shares (cli.md); `config show` takes them too,
 // so that it shows what a command given the same options would use.
 void add_common_options(CLI::App& command, CommonOptions& options) {
@@ -159,12 +172,14 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
   command.add_option("--lifecycle", options.lifecycle, "Lifecycle JSON (default: built in)")
       ->type_name("FILE");
   command.add_option("--config", options.config, "Config file (see below)")->type_name("FILE");
+  add_cache_options(command, options);
 }
 
 // Where the shared options can come from, for the footers of the commands that take them.
 constexpr const char* k_settings_footer =
     "Environment: ORDERTRACE_JAEGER_URL, ORDERTRACE_UI_URL, ORDERTRACE_TOKEN (the token\n"
-    "itself), ORDERTRACE_LIFECYCLE, ORDERTRACE_CONFIG, NO_COLOR.\n"
+    "itself), ORDERTRACE_LIFECYCLE, ORDERTRACE_CONFIG, ORDERTRACE_CACHE (off: none),\n"
+    "NO_COLOR.\n"
     "Config file: --config, ORDERTRACE_CONFIG, else ${XDG_CONFIG_HOME:-~/.config}/\n"
     "ordertrace/config.toml if it exists; long option names as keys (jaeger = \"URL\"),\n"
     "never the token itself.\n"
@@ -207,7 +222,8 @@ int run(int argc, char** argv) {
                   "Exit codes: 0 shown, 1 error, 2 usage error (also a bad URL or option\n"
                   "value, a token file others may read), 4 not found, 5 Jaeger unreachable,\n"
                   "timed out, failing (5xx after retries) or not a Jaeger query API,\n"
-                  "6 authentication required or refused (401/403, a login page).\n") +
+                  "6 authentication required or refused (401/403, a login page),\n"
+                  "7 cache unusable (not an ordertrace cache, corrupt, or newer).\n") +
       k_settings_footer);
   show->add_option("order-id", show_options.order_ids, "Order id(s), as the spans carry them");
   show->add_option("--source", show_options.sources,
@@ -228,7 +244,54 @@ int run(int argc, char** argv) {
       ->type_name("TRACE-ID")
       ->allow_extra_args(false);
   show->add_flag("--no-color", show_options.no_color, "No colours in the text report");
+  show->add_flag("--offline", show_options.offline,
+                 "Answer from the order cache only; an order not cached is NOT_FOUND");
+  show->add_flag("--refresh", show_options.refresh,
+                 "Ignore the cached copy of the order: ask Jaeger afresh, then store");
   add_common_options(*show, show_options.common);
+
+  ReportOptions report_options;
+  CLI::App* report_command = app.add_subcommand(
+      "report", "The nightly lost-order report: every order active in a window, for cron");
+  report_command->footer(
+      std::string("Finds every order with a span in the window (default: the last 24h before\n"
+                  "--until; with --source and no --since, everything in the files): per service\n"
+                  "searches in windows halved while a search comes back full, then linked\n"
+                  "traces by id. Shows counts per verdict, the funnel, per-transition\n"
+                  "durations, lost and stalled orders by state and suspect, business figures.\n"
+                  "Exit codes: 0 no lost order, 3 lost orders found, 1 error, 2 usage error,\n"
+                  "5 Jaeger unreachable or failing, 6 authentication required or refused.\n") +
+      k_settings_footer);
+  report_command
+      ->add_option("--source", report_options.sources,
+                   "Trace file instead of Jaeger (Jaeger/OTLP JSON, - for stdin); repeatable")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
+  report_command
+      ->add_option("--now", report_options.now, "Judge as of this RFC 3339 time (default: now)")
+      ->type_name("TIME");
+  report_command
+      ->add_option("--since,--from", report_options.since,
+                   "Window start: this long before --until (24h, the default) or a time")
+      ->type_name("DURATION|TIME");
+  report_command
+      ->add_option("--until", report_options.until, "Window end, RFC 3339 (default: --now)")
+      ->type_name("TIME");
+  report_command
+      ->add_option("--format", report_options.format, "text (default), json, csv, md or html")
+      ->type_name("FORMAT");
+  report_command
+      ->add_option("--out", report_options.out, "Write the report to FILE (replaced at once)")
+      ->type_name("FILE");
+  report_command
+      ->add_option("--metrics-file", report_options.metrics_file,
+                   "Write Prometheus textfile-collector metrics to FILE")
+      ->type_name("FILE");
+  report_command
+      ->add_option("--allowances", report_options.allowances,
+                   "config (default) or learned (from completed orders' history)")
+      ->type_name("MODE");
+  add_common_options(*report_command, report_options.common);
 
   EnrichCommandOptions enrich_options;
   CLI::App* enrich = app.add_subcommand(
@@ -271,6 +334,28 @@ int run(int argc, char** argv) {
   config_show->footer(k_settings_footer);
   add_common_options(*config_show, config_options);
 
+  CacheCommandOptions cache_options;
+  CLI::App* cache_command = app.add_subcommand("cache", "Look after the order cache file");
+  cache_command->require_subcommand(1);
+  cache_command->footer("Exit codes: 0 done, 2 usage error, 7 cache unusable (verify found a "
+                        "problem,\nor the file is not an ordertrace cache).");
+  for (const auto& [action, help] : std::vector<std::pair<std::string, std::string>>{
+           {"stats", "Orders, traces and sizes in the cache"},
+           {"verify", "SQLite integrity check and every stored span decoded"},
+           {"prune", "Remove orders last seen more than --older-than ago"},
+           {"vacuum", "Compact the file"}}) {
+    CLI::App* sub = cache_command->add_subcommand(action, help);
+    sub->callback([&cache_options, name = action] { cache_options.action = name; });
+    add_cache_options(*sub, cache_options.common);
+    sub->add_option("--config", cache_options.common.config, "Config file")->type_name("FILE");
+    if (action == "prune") {
+      sub->add_option("--older-than", cache_options.older_than, "Age such as 90d")
+          ->type_name("DURATION");
+      sub->add_option("--now", cache_options.now, "Count ages from this RFC 3339 time")
+          ->type_name("TIME");
+    }
+  }
+
   std::string help_command = "ordertrace --help";
   try {
     check_command(argc, argv);
@@ -279,9 +364,18 @@ int run(int argc, char** argv) {
       help_command = "ordertrace show --help";
       return static_cast<int>(run_show(show_options, std::cout, std::cerr));
     }
+    if (report_command->parsed()) {
+      help_command = "ordertrace report --help";
+      return static_cast<int>(
+          run_report(report_options, {}, std::cout, std::cerr, isatty(STDERR_FILENO) == 1));
+    }
     if (enrich->parsed()) {
       help_command = "ordertrace enrich --help";
       return static_cast<int>(run_enrich_command(enrich_options, std::cin, std::cout, std::cerr));
+    }
+    if (cache_command->parsed()) {
+      help_command = "ordertrace cache --help";
+      return static_cast<int>(run_cache_command(cache_options, std::cout));
     }
     if (config_show->parsed()) {
       help_command = "ordertrace config show --help";
@@ -293,13 +387,18 @@ int run(int argc, char** argv) {
     // --help and --version: CLI11 prints them to stdout and exits 0.
     return app.exit(e);
   } catch (const CLI::ExtrasError& e) {
-    const CLI::App& command = show->parsed() ? *show : config_show->parsed() ? *config_show : app;
+    const CLI::App& command = show->parsed()             ? *show
+                              : report_command->parsed() ? *report_command
+                              : config_show->parsed()    ? *config_show
+                                                         : app;
     print_error(describe_extras(e, command, argc, argv));
-    print_hint(command_help(show, config, config_show, help_command));
+    print_hint(report_command->parsed() ? "ordertrace report --help"
+                                        : command_help(show, config, config_show, help_command));
     return static_cast<int>(ExitCode::usage_error);
   } catch (const CLI::ParseError& e) {
     print_error(lowercase_first_word(e.what()));
-    print_hint(command_help(show, config, config_show, help_command));
+    print_hint(report_command->parsed() ? "ordertrace report --help"
+                                        : command_help(show, config, config_show, help_command));
     return static_cast<int>(ExitCode::usage_error);
   } catch (const Error& e) {
     print_error(e.what());

@@ -22,6 +22,9 @@ namespace {
 // per service, and an order normally publishes a handful of messages.
 constexpr std::size_t k_max_consumer_searches = 20;
 constexpr std::size_t k_max_excerpt = 120;
+// Discovery splits a full search window down to this width; a full millisecond is
+// reported as cut off rather than split further.
+constexpr std::int64_t k_min_discovery_window_ns = 1'000'000;
 constexpr std::array<std::string_view, 4> k_destination_keys = {
     "messaging.destination.name", "messaging.destination",
     "messaging.rabbitmq.destination.routing_key", "messaging.rabbitmq.routing_key"};
@@ -349,6 +352,115 @@ public:
     return take_result();
   }
 
+  Discovery discover(const SearchWindow& window, const DiscoveryProgress& progress) {
+    if (window.from_ns >= window.until_ns) {
+      throw UsageError(fmt::format("empty search window: {} is not before {}",
+                                   util::format_rfc3339(window.from_ns),
+                                   util::format_rfc3339(window.until_ns)));
+    }
+    if (m_options.services.empty()) {
+      throw UsageError("no services are configured to search one by one");
+    }
+    const std::uint64_t requests_before = m_client.m_transport.requests_sent();
+    Discovery discovery;
+    Route route = (m_options.api == JaegerApi::legacy || m_client.m_detected == JaegerApi::legacy)
+                      ? Route::legacy
+                      : Route::v3;
+    std::vector<SearchSpec> pending;
+    for (const auto& service : m_options.services) {
+      pending.push_back({route, {}, {}, service, window.from_ns, window.until_ns, {}});
+    }
+    std::size_t done = 0;
+    std::size_t answered = 0;
+    std::optional<std::string> first_failure;
+    std::set<std::string> failed_services;
+    while (!pending.empty()) {
+      std::vector<std::string> urls;
+      for (auto& spec : pending) {
+        spec.route = route;
+        spec.url = search_url(spec);
+        urls.push_back(spec.url);
+      }
+      const auto responses = get_all(urls);
+      discovery.searches += urls.size();
+      std::vector<Answer> answers;
+      for (std::size_t i = 0; i < pending.size(); ++i) {
+        answers.push_back(interpret(responses[i], pending[i].url, route, true));
+      }
+      const bool missing = std::any_of(answers.begin(), answers.end(), [](const Answer& a) {
+        return a.kind == Answer::Kind::route_missing || a.kind == Answer::Kind::html_page;
+      });
+      if (missing && route == Route::v3 && m_options.api == JaegerApi::automatic &&
+          m_client.m_detected == JaegerApi::automatic) {
+        // No api_v3 search here (Jaeger v1): the same round over the legacy route.
+        route = Route::legacy;
+        m_client.m_detected = JaegerApi::legacy;
+        continue;
+      }
+      std::vector<SearchSpec> next;
+      for (std::size_t i = 0; i < pending.size(); ++i) {
+        SearchSpec& spec = pending[i];
+        Answer& answer = answers[i];
+        add_notes(answer);
+        if (answer.kind == Answer::Kind::no_match) {
+          ++answered;
+          continue;
+        }
+        if (answer.kind != Answer::Kind::spans) {
+          if (!first_failure) {
+            first_failure = answer.message;
+          }
+          if (failed_services.insert(*spec.service).second) {
+            m_failed_services.push_back(*spec.service);
+            m_warnings.push_back(
+                fmt::format("the search in service {} failed, so its orders may be missing: {}",
+                            *spec.service, answer.message));
+          }
+          continue;
+        }
+        ++answered;
+        auto traces = group_by_trace(std::move(answer.spans));
+        const bool full = traces.size() >= static_cast<std::size_t>(m_options.search_depth);
+        if (full && spec.until_ns - spec.from_ns >= 2 * k_min_discovery_window_ns) {
+          // Not trusted: the answer may be cut off. Both halves are searched again.
+          const std::int64_t middle = spec.from_ns + (spec.until_ns - spec.from_ns) / 2;
+          SearchSpec older = spec;
+          older.until_ns = middle;
+          SearchSpec newer = spec;
+          newer.from_ns = middle;
+          next.push_back(std::move(older));
+          next.push_back(std::move(newer));
+          ++discovery.windows_split;
+          continue;
+        }
+        if (full) {
+          warn_if_cut_off(spec, traces.size());
+        }
+        for (auto& [id, spans] : traces) {
+          add_trace(id, std::move(spans));
+        }
+      }
+      done += pending.size();
+      pending = std::move(next);
+      if (progress) {
+        progress(done, done + pending.size());
+      }
+    }
+    if (answered == 0 && first_failure) {
+      throw JaegerError(*first_failure);
+    }
+    if (m_options.api == JaegerApi::automatic && m_client.m_detected == JaegerApi::automatic &&
+        !m_traces.empty()) {
+      m_client.m_detected = route == Route::v3 ? JaegerApi::v3 : JaegerApi::legacy;
+    }
+    m_route = route;
+    follow_links();
+    discovery.linked_fetched = m_linked_fetched;
+    discovery.traces = take_result();
+    discovery.http_requests = m_client.m_transport.requests_sent() - requests_before;
+    return discovery;
+  }
+
   void fetch_into(std::span<const model::TraceId> ids, OrderTraces& into) {
     std::vector<model::TraceId> wanted;
     for (const auto& id : ids) {
@@ -370,13 +482,16 @@ private:
 
   std::string shown(const std::string& url) const { return redact_url(url); }
 
+  // An empty key searches without a tag filter (discovery).
   std::string search_url(const SearchSpec& spec) const {
-    const std::string filter = percent_encode(tag_filter(spec.key, spec.value));
+    const std::string filter =
+        spec.key.empty() ? std::string() : percent_encode(tag_filter(spec.key, spec.value));
     if (spec.route == Route::v3) {
       std::string url = fmt::format(
-          "{}/api/v3/traces?query.attributes={}&query.start_time_min={}&query.start_time_max={}"
+          "{}/api/v3/traces?{}query.start_time_min={}&query.start_time_max={}"
           "&query.num_traces={}",
-          m_client.m_base, filter, percent_encode(util::format_rfc3339(spec.from_ns)),
+          m_client.m_base, filter.empty() ? std::string() : "query.attributes=" + filter + "&",
+          percent_encode(util::format_rfc3339(spec.from_ns)),
           percent_encode(util::format_rfc3339(spec.until_ns)), m_options.search_depth);
       if (spec.service) {
         url += "&query.service_name=" + percent_encode(*spec.service);
@@ -384,8 +499,9 @@ private:
       return url;
     }
     // Legacy times are microseconds: round the window outwards.
-    return fmt::format("{}/api/traces?service={}&tags={}&start={}&end={}&limit={}", m_client.m_base,
-                       percent_encode(spec.service.value_or("")), filter, spec.from_ns / 1000,
+    return fmt::format("{}/api/traces?service={}{}&start={}&end={}&limit={}", m_client.m_base,
+                       percent_encode(spec.service.value_or("")),
+                       filter.empty() ? std::string() : "&tags=" + filter, spec.from_ns / 1000,
                        (spec.until_ns + 999) / 1000, m_options.search_depth);
   }
 
@@ -777,9 +893,10 @@ private:
       return;
     }
     m_warnings.push_back(fmt::format(
-        "the search for {}={} in {} from {} to {} returned {} traces, the search depth: more "
+        "the search for {} in {} from {} to {} returned {} traces, the search depth: more "
         "may have been cut off; use a narrower window or a larger --search-depth",
-        spec.key, spec.value, spec.service ? "service " + *spec.service : "all services",
+        spec.key.empty() ? std::string("all traces") : spec.key + "=" + spec.value,
+        spec.service ? "service " + *spec.service : "all services",
         util::format_rfc3339(spec.from_ns), util::format_rfc3339(spec.until_ns), traces));
   }
 
@@ -1127,6 +1244,11 @@ OrderTraces JaegerClient::find_order(const std::string& order_id,
                                      const SearchWindow& window) {
   Session session(*this);
   return session.find_order(order_id, order_id_keys, window);
+}
+
+Discovery JaegerClient::discover(const SearchWindow& window, const DiscoveryProgress& progress) {
+  Session session(*this);
+  return session.discover(window, progress);
 }
 
 void JaegerClient::fetch_traces(std::span<const model::TraceId> ids, OrderTraces& into) {

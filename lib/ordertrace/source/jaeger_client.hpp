@@ -7,6 +7,7 @@
 #include <ordertrace/source/http_transport.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <span>
@@ -41,6 +42,18 @@ struct OrderTraces {
   std::string route;                        // "api_v3", "legacy"
 };
 
+// What discover() found, and what it cost.
+struct Discovery {
+  OrderTraces traces;              // every trace found, each once, linked ones included
+  std::size_t searches = 0;        // search requests (per service and window)
+  std::size_t windows_split = 0;   // windows split in two because a search came back full
+  std::size_t linked_fetched = 0;  // traces fetched by id because a found span refers to them
+  std::uint64_t http_requests = 0; // HTTP requests sent, retries included
+};
+
+// Called as work proceeds: searches done so far and searches known so far (splits add).
+using DiscoveryProgress = std::function<void(std::size_t done, std::size_t known)>;
+
 class JaegerClient {
 public:
   // `transport` must outlive the client. Throws UsageError when `base_url` is not an
@@ -56,6 +69,18 @@ public:
   // page; one service's failed search is a warning in `failed_services`, not an error.
   OrderTraces find_order(const std::string& order_id, std::span<const std::string> order_id_keys,
                          const SearchWindow& window);
+
+  // Finds every trace with a span in `window` without knowing any order id (the nightly
+  // report): one search per configured service with no tag filter; a search that returns
+  // as many traces as the search depth is not trusted but redone as two half windows,
+  // down to a millisecond, so nothing is silently cut off (a full millisecond is a
+  // warning). Each round of searches goes out in parallel (the transport's get_all); then
+  // the traces that found spans link to or name as a parent are fetched by id. The number
+  // of requests grows with the windows searched, not with the orders. Route detection
+  // as in find_order (api_v3 first, legacy when api_v3 is missing). Throws UsageError
+  // without services or for an empty window, JaegerError when every search failed,
+  // AuthenticationError for 401/403; a failed service is a warning in `failed_services`.
+  Discovery discover(const SearchWindow& window, const DiscoveryProgress& progress = {});
 
   // Fetches traces by id (those already in `into` are skipped), adding their spans.
   void fetch_traces(std::span<const model::TraceId> ids, OrderTraces& into);

@@ -1,0 +1,380 @@
+#include <ordertrace/app/jaeger_search.hpp>
+#include <ordertrace/app/report_command.hpp>
+#include <ordertrace/config/lifecycle_file.hpp>
+#include <ordertrace/lifecycle/engine.hpp>
+#include <ordertrace/report/redaction.hpp>
+#include <ordertrace/source/jaeger_client.hpp>
+#include <ordertrace/source/order_groups.hpp>
+#include <ordertrace/source/span_store.hpp>
+#include <ordertrace/util/strings.hpp>
+#include <ordertrace/util/time.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <unordered_set>
+
+namespace ordertrace::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* k_default_jaeger_window = "24h";
+
+report::NightlyFormat parse_format(const std::optional<std::string>& text) {
+  if (!text) {
+    return report::NightlyFormat::text;
+  }
+  if (auto format = report::parse_nightly_format(*text)) {
+    return *format;
+  }
+  const auto names = report::nightly_format_names();
+  std::string message = "invalid --format '" + *text + "'";
+  if (auto near = util::closest_name(*text, names); !near.empty()) {
+    message += " (did you mean '" + near + "'?)";
+  }
+  message += "; choose one of:";
+  for (const auto& name : names) {
+    message += " " + name;
+  }
+  throw UsageError(message);
+}
+
+report::AllowanceMode parse_allowances(const std::optional<std::string>& text) {
+  if (!text || *text == "config") {
+    return report::AllowanceMode::config;
+  }
+  if (*text == "learned") {
+    return report::AllowanceMode::learned;
+  }
+  throw UsageError("invalid --allowances '" + *text + "'; choose config or learned");
+}
+
+std::optional<std::int64_t> parse_time(const std::optional<std::string>& text,
+                                       std::string_view option) {
+  if (!text) {
+    return std::nullopt;
+  }
+  if (auto time = util::parse_rfc3339(*text)) {
+    return *time;
+  }
+  throw UsageError("invalid " + std::string(option) + " '" + *text +
+                   "': expected an RFC 3339 time such as 2026-08-20T10:00:00Z");
+}
+
+std::optional<std::int64_t> parse_since(const std::optional<std::string>& text,
+                                        std::int64_t until_ns) {
+  if (!text) {
+    return std::nullopt;
+  }
+  if (auto duration = util::parse_duration(*text)) {
+    return until_ns - *duration;
+  }
+  if (auto time = util::parse_rfc3339(*text)) {
+    return *time;
+  }
+  throw UsageError("invalid --since/--from '" + *text +
+                   "': expected a duration such as 24h or 7d, or an RFC 3339 time");
+}
+
+// A file replaced at once: written beside its place, then renamed over it, so that a
+// reader (node_exporter, a web server) never sees half of it.
+class AtomicFile {
+public:
+  explicit AtomicFile(fs::path path) : m_path(std::move(path)) {
+    m_temp = m_path;
+    m_temp += ".tmp";
+    m_out.open(m_temp, std::ios::binary | std::ios::trunc);
+    if (!m_out) {
+      throw Error("cannot write " + m_path.string() + ": cannot create " + m_temp.string());
+    }
+  }
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile() {
+    if (!m_committed) {
+      std::error_code ignored;
+      m_out.close();
+      fs::remove(m_temp, ignored);
+    }
+  }
+  std::ostream& stream() { return m_out; }
+  void commit() {
+    m_out.flush();
+    m_out.close();
+    if (!m_out) {
+      throw Error("cannot write " + m_path.string());
+    }
+    std::error_code error;
+    fs::rename(m_temp, m_path, error);
+    if (error) {
+      throw Error("cannot write " + m_path.string() + ": " + error.message());
+    }
+    m_committed = true;
+  }
+
+private:
+  fs::path m_path;
+  fs::path m_temp;
+  std::ofstream m_out;
+  bool m_committed = false;
+};
+
+// "\r[#####     ] 12/40 searches" on a terminal; nothing otherwise.
+class ProgressBar {
+public:
+  ProgressBar(std::ostream& out, bool enabled) : m_out(out), m_enabled(enabled) {}
+  void show(std::string_view what, std::size_t done, std::size_t total) {
+    if (!m_enabled || total == 0) {
+      return;
+    }
+    constexpr std::size_t width = 30;
+    // Redrawn only when the percentage moves: tens of thousands of orders, one line.
+    const std::size_t percent = std::min<std::size_t>(100, done * 100 / total);
+    if (m_drawn && percent == m_percent && what == m_what) {
+      return;
+    }
+    m_percent = percent;
+    m_what = what;
+    const std::size_t filled = std::min(width, done * width / total);
+    m_out << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << done
+          << '/' << total << ' ' << what << "\x1b[K" << std::flush;
+    m_drawn = true;
+  }
+  void clear() {
+    if (m_drawn) {
+      m_out << "\r\x1b[K" << std::flush;
+      m_drawn = false;
+    }
+  }
+
+private:
+  std::ostream& m_out;
+  bool m_enabled;
+  bool m_drawn = false;
+  std::size_t m_percent = 0;
+  std::string m_what;
+};
+
+[[noreturn]] void rethrow_naming(const Error& error, const std::string& base_url) {
+  const std::string url = source::redact_url(base_url);
+  std::string message = error.what();
+  if (message.find(url) == std::string::npos) {
+    message += " (" + url + ")";
+  }
+  switch (error.code()) {
+  case ExitCode::jaeger_unavailable:
+    throw JaegerError(message);
+  case ExitCode::authentication_required:
+    throw AuthenticationError(message);
+  case ExitCode::usage_error:
+    throw UsageError(message);
+  default:
+    throw Error(message, error.code());
+  }
+}
+
+bool starts_in(const model::Span& span, std::int64_t from_ns, std::int64_t until_ns) {
+  return span.start_ns >= from_ns && span.start_ns < until_ns;
+}
+
+} // namespace
+
+ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, std::ostream& out,
+                    std::ostream& diagnostics, bool progress) {
+  const auto started = std::chrono::steady_clock::now();
+  // Every usage error before any file is read or request sent.
+  const report::NightlyFormat format = parse_format(options.format);
+  const report::AllowanceMode allowance_mode = parse_allowances(options.allowances);
+  const std::int64_t now_ns = parse_time(options.now, "--now").value_or(util::system_now_ns());
+  const std::int64_t until_ns = parse_time(options.until, "--until").value_or(now_ns);
+  const bool from_files = !options.sources.empty();
+  std::optional<std::int64_t> since_ns = parse_since(
+      options.since
+          ? options.since
+          : (from_files ? std::nullopt : std::optional<std::string>(k_default_jaeger_window)),
+      until_ns);
+  if (since_ns && *since_ns >= until_ns) {
+    throw UsageError("empty report window: --since " + util::format_rfc3339(*since_ns) +
+                     " is not before --until " + util::format_rfc3339(until_ns));
+  }
+  if (options.out && options.out->empty()) {
+    throw UsageError("--out needs a file name");
+  }
+  if (options.metrics_file && options.metrics_file->empty()) {
+    throw UsageError("--metrics-file needs a file name");
+  }
+
+  const EffectiveSettings settings = resolve_settings(options.common, "report");
+  const bool verbose = settings.verbose.value == "true";
+  auto trace = [&diagnostics](const std::string& line) {
+    diagnostics << "ordertrace: " << line << '\n';
+  };
+  source::JaegerOptions jaeger = jaeger_options(settings, {});
+  check_url(settings.ui_url, settings.ui_url_is_jaeger ? "jaeger" : "ui-url");
+  source::HttpOptions http =
+      http_options(settings, verbose ? std::function<void(const std::string&)>(trace) : nullptr);
+
+  lifecycle::Definition definition = settings.lifecycle.value.empty()
+                                         ? config::default_lifecycle()
+                                         : config::load_lifecycle_file(settings.lifecycle.value);
+  report::AllowanceChoice allowances =
+      report::choose_allowances(allowance_mode, inputs.history, definition);
+
+  ProgressBar bar(diagnostics, progress && !verbose);
+  std::vector<model::Span> spans;
+  source::SpanStore store;
+  std::optional<report::DiscoveryFacts> facts;
+  std::vector<std::string> warnings;
+  std::vector<std::string> unsearched;
+  std::string source_text;
+  std::unique_ptr<source::HttpTransport> transport;
+  std::unique_ptr<source::JaegerClient> client;
+  jaeger.services = definition.services;
+  // A report reads many orders: follow their links well beyond show's per-order budget.
+  jaeger.max_linked_traces = std::max(jaeger.max_linked_traces, 100'000);
+
+  std::int64_t from_ns = since_ns.value_or(std::numeric_limits<std::int64_t>::min());
+  std::int64_t window_until_ns = until_ns;
+  // Personal data: the lifecycle's rules, taught the values the orders' spans carry.
+  auto redactor = std::make_shared<report::Redactor>(definition.redaction);
+  auto needed = [&definition, &redactor](std::string_view key) {
+    return report::report_needs_attribute(key, definition, *redactor);
+  };
+  if (from_files) {
+    source::AttributeFilterSink filter(store, needed);
+    source::decode_files(options.sources, filter);
+    source_text = "files";
+    for (const auto& path : options.sources) {
+      source_text += " " + path.filename().string();
+    }
+    if (!since_ns) {
+      // The whole files: the window is what they hold.
+      from_ns = std::numeric_limits<std::int64_t>::max();
+      window_until_ns = std::numeric_limits<std::int64_t>::min();
+      for (const auto& span : store.spans()) {
+        from_ns = std::min(from_ns, span.start_ns);
+        window_until_ns = std::max(window_until_ns, span.start_ns + 1);
+      }
+      if (store.spans().empty()) {
+        from_ns = until_ns;
+        window_until_ns = until_ns;
+      }
+    }
+  } else {
+    source_text = "jaeger " + source::redact_url(jaeger.base_url);
+    try {
+      transport = source::make_curl_transport(std::move(http));
+      client = std::make_unique<source::JaegerClient>(jaeger, *transport);
+      auto discovery =
+          client->discover({from_ns, until_ns}, [&bar](std::size_t done, std::size_t known) {
+            bar.show("searches", done, known);
+          });
+      facts = report::DiscoveryFacts{discovery.traces.route,  discovery.searches,
+                                     discovery.windows_split, discovery.linked_fetched,
+                                     discovery.http_requests, discovery.traces.trace_ids.size()};
+      warnings = std::move(discovery.traces.warnings);
+      unsearched = std::move(discovery.traces.failed_services);
+      source::AttributeFilterSink filter(store, needed);
+      for (auto& span : discovery.traces.spans) {
+        filter.on_span(std::move(span));
+      }
+      discovery.traces.spans.clear();
+    } catch (const JaegerError& e) {
+      bar.clear();
+      rethrow_naming(e, jaeger.base_url);
+    } catch (const AuthenticationError& e) {
+      bar.clear();
+      rethrow_naming(e, jaeger.base_url);
+    } catch (const UsageError& e) {
+      bar.clear();
+      rethrow_naming(e, jaeger.base_url);
+    }
+  }
+  const std::vector<model::Span>& all = store.spans();
+
+  auto groups = source::group_by_order(all, definition.order_id_keys, inputs.known_open_orders);
+  const std::set<std::string> known(inputs.known_open_orders.begin(),
+                                    inputs.known_open_orders.end());
+  report::NightlyBuilder builder(definition, from_ns, window_until_ns, now_ns);
+  {
+    // Business figures over each span once (overlapping files may repeat one).
+    std::unordered_set<model::SpanRef, model::SpanRefHash> seen;
+    seen.reserve(all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (all[i].span_id.empty() || seen.insert(all[i].ref()).second) {
+        builder.add_spans(std::span<const model::Span>(&all[i], 1));
+      }
+    }
+  }
+  lifecycle::AssessOptions assess_options;
+  assess_options.unsearched_services = unsearched;
+  const auto windows = search_windows(std::nullopt, until_ns);
+  std::size_t judged = 0;
+  for (const auto& group : groups) {
+    bar.show("orders judged", judged++, groups.size());
+    const bool active = std::any_of(group.spans.begin(), group.spans.end(), [&](std::size_t i) {
+      return starts_in(all[i], from_ns, window_until_ns);
+    });
+    const bool open = known.contains(group.order_id);
+    if (!active && !open) {
+      continue; // only linked into the window by another order's traces
+    }
+    if (group.spans.empty() && client) {
+      // A known open order with nothing in the window: look for it as show does.
+      try {
+        auto found = find_and_assess(*client, definition, group.order_id, windows, now_ns);
+        redactor->learn(found.spans, definition);
+        builder.add_order(std::move(found.assessment), found.spans);
+      } catch (const JaegerError& e) {
+        bar.clear();
+        rethrow_naming(e, jaeger.base_url);
+      } catch (const AuthenticationError& e) {
+        bar.clear();
+        rethrow_naming(e, jaeger.base_url);
+      }
+      continue;
+    }
+    const auto order_spans = source::spans_of(group, all);
+    redactor->learn(order_spans, definition);
+    builder.add_order(
+        lifecycle::assess(definition, order_spans, group.order_id, now_ns, assess_options),
+        order_spans);
+  }
+  bar.clear();
+
+  report::NightlyReport result = builder.finish();
+  result.source = std::move(source_text);
+  result.allowances = std::move(allowances);
+  result.discovery = facts;
+  result.warnings = std::move(warnings);
+
+  report::NightlyRenderOptions render_options;
+  render_options.ui_url = settings.ui_url.value;
+  render_options.redactor = redactor;
+  if (options.out) {
+    AtomicFile file(*options.out);
+    report::render_nightly(file.stream(), format, result, render_options);
+    file.commit();
+  } else {
+    report::render_nightly(out, format, result, render_options);
+    out.flush();
+    if (!out) {
+      throw Error("cannot write the report to standard output");
+    }
+  }
+  if (options.metrics_file) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    AtomicFile file(*options.metrics_file);
+    report::render_nightly_metrics(file.stream(), report::redacted(result, render_options), seconds,
+                                   util::system_now_ns());
+    file.commit();
+  }
+  return result.count(lifecycle::Verdict::lost) > 0 ? ExitCode::lost_orders_found : ExitCode::ok;
+}
+
+} // namespace ordertrace::app

@@ -1,0 +1,460 @@
+#include <ordertrace/report/nightly.hpp>
+#include <ordertrace/report/redaction.hpp>
+#include <ordertrace/util/error.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <unordered_map>
+
+namespace ordertrace::report {
+namespace {
+
+constexpr lifecycle::Verdict k_verdicts[] = {
+    lifecycle::Verdict::not_found,    lifecycle::Verdict::completed, lifecycle::Verdict::lost,
+    lifecycle::Verdict::inconsistent, lifecycle::Verdict::abandoned, lifecycle::Verdict::stalled,
+    lifecycle::Verdict::on_track};
+
+// Nearest rank: the smallest value with at least q of the values at or below it.
+std::int64_t quantile(const std::vector<std::int64_t>& sorted, double q) {
+  if (sorted.empty()) {
+    return 0;
+  }
+  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+}
+
+std::optional<int> http_status(const model::Span& span) {
+  for (const char* key : {"http.response.status_code", "http.status_code"}) {
+    if (const auto* value = model::find_attribute(span.attributes, key)) {
+      if (const auto* number = std::get_if<std::int64_t>(value)) {
+        return static_cast<int>(*number);
+      }
+      if (const auto* text = std::get_if<std::string>(value)) {
+        int parsed = 0;
+        const auto* end = text->data() + text->size();
+        if (std::from_chars(text->data(), end, parsed).ptr == end && !text->empty()) {
+          return parsed;
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// The queue of a waiting or unconsumed message among the evidence, if any.
+std::string problem_queue(const lifecycle::Assessment& assessment) {
+  for (const auto& evidence : assessment.evidence) {
+    if ((evidence.kind == lifecycle::Evidence::Kind::waiting_message ||
+         evidence.kind == lifecycle::Evidence::Kind::unconsumed_message) &&
+        !evidence.queue.empty()) {
+      return evidence.queue;
+    }
+  }
+  return {};
+}
+
+void add_to_group(std::vector<ProblemGroup>& groups, const std::string& key, bool lost,
+                  std::size_t index) {
+  auto it = std::find_if(groups.begin(), groups.end(),
+                         [&](const ProblemGroup& group) { return group.key == key; });
+  if (it == groups.end()) {
+    groups.push_back({key, 0, 0, {}});
+    it = std::prev(groups.end());
+  }
+  (lost ? it->lost : it->stalled) += 1;
+  it->orders.push_back(index);
+}
+
+void sort_groups(std::vector<ProblemGroup>& groups) {
+  std::stable_sort(groups.begin(), groups.end(), [](const ProblemGroup& a, const ProblemGroup& b) {
+    if (a.lost != b.lost) {
+      return a.lost > b.lost;
+    }
+    if (a.stalled != b.stalled) {
+      return a.stalled > b.stalled;
+    }
+    return a.key < b.key;
+  });
+}
+
+std::vector<OperationDurations>
+summaries(std::map<std::pair<std::string, std::string>, std::vector<std::int64_t>>& values) {
+  std::vector<OperationDurations> out;
+  for (auto& [key, durations] : values) {
+    out.push_back({key.first, key.second, summarize(durations)});
+  }
+  return out;
+}
+
+} // namespace
+
+std::string_view to_string(AllowanceMode mode) noexcept {
+  return mode == AllowanceMode::learned ? "learned" : "config";
+}
+
+std::map<std::string, std::int64_t> learn_allowances(std::span<const TransitionSample> samples,
+                                                     const LearnOptions& options) {
+  std::map<std::string, std::vector<std::int64_t>> per_state;
+  for (const auto& sample : samples) {
+    if (!std::isfinite(sample.seconds) || sample.seconds < 0 || sample.from_state.empty() ||
+        sample.seconds > 1e9) {
+      continue;
+    }
+    per_state[sample.from_state].push_back(static_cast<std::int64_t>(sample.seconds * 1e9));
+  }
+  std::map<std::string, std::int64_t> learned;
+  for (auto& [state, durations] : per_state) {
+    if (durations.size() < std::max<std::size_t>(options.min_samples, 1)) {
+      continue;
+    }
+    std::sort(durations.begin(), durations.end());
+    const auto base = static_cast<double>(quantile(durations, options.quantile));
+    // At least a second: an allowance of 0 would make every order late.
+    learned[state] =
+        std::max<std::int64_t>(static_cast<std::int64_t>(base * options.margin), 1'000'000'000);
+  }
+  return learned;
+}
+
+std::vector<TransitionSample> transition_samples(std::span<const lifecycle::Assessment> orders) {
+  std::vector<TransitionSample> samples;
+  for (const auto& order : orders) {
+    if (order.verdict != lifecycle::Verdict::completed) {
+      continue;
+    }
+    for (const auto& stage : order.stages) {
+      samples.push_back(
+          {stage.from_state, stage.to_state, static_cast<double>(stage.duration_ns) / 1e9});
+    }
+  }
+  return samples;
+}
+
+AllowanceChoice choose_allowances(AllowanceMode requested,
+                                  std::span<const TransitionSample> history,
+                                  lifecycle::Definition& definition, const LearnOptions& options) {
+  AllowanceChoice choice;
+  choice.requested = requested;
+  if (requested == AllowanceMode::config) {
+    choice.note = "allowances from the lifecycle configuration";
+    return choice;
+  }
+  if (history.empty()) {
+    choice.note = "learned allowances were asked for, but there is no history of completed "
+                  "orders (no cache): the configured allowances were used";
+    return choice;
+  }
+  auto learned = learn_allowances(history, options);
+  std::size_t applied = 0;
+  for (auto& state : definition.states) {
+    if (!state.allowance) {
+      continue; // the final state has none to learn
+    }
+    if (const auto it = learned.find(state.name); it != learned.end()) {
+      state.allowance = it->second;
+      ++applied;
+    }
+  }
+  if (applied == 0) {
+    choice.note = "learned allowances were asked for, but no state has " +
+                  std::to_string(options.min_samples) +
+                  " completed transitions in the history: the configured allowances were used";
+    return choice;
+  }
+  choice.used = AllowanceMode::learned;
+  choice.note = "allowances learned from " + std::to_string(history.size()) +
+                " transitions of completed orders (p" +
+                std::to_string(static_cast<int>(options.quantile * 100)) + " x " +
+                std::to_string(options.margin).substr(0, 3) + ") for " + std::to_string(applied) +
+                " states; the others from the lifecycle configuration";
+  for (const auto& [state, value] : learned) {
+    if (definition.index_of(state)) {
+      choice.learned[state] = value;
+    }
+  }
+  return choice;
+}
+
+bool report_needs_attribute(std::string_view key, const lifecycle::Definition& definition,
+                            const Redactor& redactor) {
+  for (std::string_view prefix : {"messaging.", "http.", "url.", "server.", "net.", "peer.",
+                                  "exception.", "error", "otel.", "rpc."}) {
+    if (key.substr(0, prefix.size()) == prefix) {
+      return true;
+    }
+  }
+  if (may_output_attribute(key, definition) || key == definition.status_attribute) {
+    return true;
+  }
+  for (const auto& rule : definition.rules) {
+    if (rule.attribute && *rule.attribute == key) {
+      return true;
+    }
+  }
+  return redactor.denies_key(key);
+}
+
+DurationSummary summarize(std::vector<std::int64_t>& values) {
+  DurationSummary summary;
+  summary.count = values.size();
+  if (values.empty()) {
+    return summary;
+  }
+  std::sort(values.begin(), values.end());
+  summary.p50_ns = quantile(values, 0.50);
+  summary.p95_ns = quantile(values, 0.95);
+  summary.p99_ns = quantile(values, 0.99);
+  summary.max_ns = values.back();
+  return summary;
+}
+
+std::size_t NightlyReport::count(lifecycle::Verdict verdict) const noexcept {
+  for (const auto& [v, n] : verdicts) {
+    if (v == verdict) {
+      return n;
+    }
+  }
+  return 0;
+}
+
+NightlyBuilder::NightlyBuilder(const lifecycle::Definition& definition, std::int64_t from_ns,
+                               std::int64_t until_ns, std::int64_t now_ns)
+    : m_definition(definition) {
+  m_report.from_ns = from_ns;
+  m_report.until_ns = until_ns;
+  m_report.now_ns = now_ns;
+  m_report.lifecycle_name = definition.name;
+}
+
+void NightlyBuilder::add_spans(std::span<const model::Span> spans) {
+  for (const auto& span : spans) {
+    if (span.start_ns < m_report.from_ns || span.start_ns >= m_report.until_ns) {
+      continue;
+    }
+    ++m_report.spans;
+    if (const auto status = http_status(span); status && *status >= 500) {
+      ++m_5xx[{span.service(), span.operation}];
+    }
+    if (span.kind == model::SpanKind::server && !span.parent) {
+      m_entry[{span.service(), span.operation}].push_back(
+          std::max<std::int64_t>(0, span.end_ns - span.start_ns));
+    }
+  }
+}
+
+void NightlyBuilder::add_order(lifecycle::Assessment assessment,
+                               std::span<const model::Span> order_spans) {
+  for (const auto& transition : assessment.timeline) {
+    for (const auto& span : order_spans) {
+      if (span.span_id == transition.span.span_id && span.trace_id == transition.span.trace_id) {
+        m_processing[{span.service(), transition.state}].push_back(
+            std::max<std::int64_t>(0, span.end_ns - span.start_ns));
+        break;
+      }
+    }
+  }
+  if (assessment.verdict != lifecycle::Verdict::lost &&
+      assessment.verdict != lifecycle::Verdict::stalled) {
+    // Only lost and stalled orders are shown in full: keep what the counts need.
+    assessment.evidence = {};
+    assessment.warnings = {};
+    assessment.repeats = {};
+    assessment.traces = {};
+    assessment.reason = {};
+  }
+  m_orders.push_back(std::move(assessment));
+}
+
+NightlyReport NightlyBuilder::finish() {
+  NightlyReport report = std::move(m_report);
+  report.orders = m_orders.size();
+  for (const auto verdict : k_verdicts) {
+    const auto n = static_cast<std::size_t>(
+        std::count_if(m_orders.begin(), m_orders.end(),
+                      [&](const lifecycle::Assessment& a) { return a.verdict == verdict; }));
+    report.verdicts.emplace_back(verdict, n);
+  }
+
+  for (const auto& state : m_definition.states) {
+    FunnelStep step{state.name, 0};
+    for (const auto& order : m_orders) {
+      step.reached += static_cast<std::size_t>(
+          std::any_of(order.timeline.begin(), order.timeline.end(),
+                      [&](const lifecycle::Transition& t) { return t.state == state.name; }));
+    }
+    report.funnel.push_back(std::move(step));
+  }
+
+  // Per transition, in lifecycle order of the from-state, then the to-state.
+  std::map<std::pair<std::size_t, std::size_t>, TransitionStats> transitions;
+  std::map<std::pair<std::size_t, std::size_t>, std::vector<std::int64_t>> durations;
+  const std::size_t unknown = m_definition.states.size();
+  for (const auto& order : m_orders) {
+    for (const auto& stage : order.stages) {
+      const std::pair key{m_definition.index_of(stage.from_state).value_or(unknown),
+                          m_definition.index_of(stage.to_state).value_or(unknown)};
+      auto& stats = transitions[key];
+      stats.from_state = stage.from_state;
+      stats.to_state = stage.to_state;
+      if (!stats.allowance_ns) {
+        stats.allowance_ns = stage.allowance_ns;
+      }
+      stats.over_allowance += stage.over_allowance ? 1 : 0;
+      durations[key].push_back(stage.duration_ns);
+    }
+  }
+  for (auto& [key, stats] : transitions) {
+    stats.durations = summarize(durations[key]);
+    report.transitions.push_back(std::move(stats));
+  }
+
+  for (const auto& order : m_orders) {
+    report.all_orders.push_back({order.order_id, order.verdict, order.suspect, order.last_state});
+  }
+  std::sort(report.all_orders.begin(), report.all_orders.end(),
+            [](const auto& a, const auto& b) { return a.order_id < b.order_id; });
+  for (auto& order : m_orders) {
+    if (order.verdict == lifecycle::Verdict::lost || order.verdict == lifecycle::Verdict::stalled) {
+      report.problems.push_back(order);
+    }
+    if (order.verdict == lifecycle::Verdict::completed) {
+      ++report.business.completed_orders;
+      if (order.last_state_time_ns && *order.last_state_time_ns >= report.from_ns &&
+          *order.last_state_time_ns < report.until_ns) {
+        ++report.business.closed_in_window;
+      }
+    }
+  }
+  std::stable_sort(report.problems.begin(), report.problems.end(),
+                   [](const lifecycle::Assessment& a, const lifecycle::Assessment& b) {
+                     const bool a_lost = a.verdict == lifecycle::Verdict::lost;
+                     const bool b_lost = b.verdict == lifecycle::Verdict::lost;
+                     if (a_lost != b_lost) {
+                       return a_lost;
+                     }
+                     if (a.waiting_ns.value_or(0) != b.waiting_ns.value_or(0)) {
+                       return a.waiting_ns.value_or(0) > b.waiting_ns.value_or(0);
+                     }
+                     return a.order_id < b.order_id;
+                   });
+  for (std::size_t i = 0; i < report.problems.size(); ++i) {
+    const auto& order = report.problems[i];
+    const bool lost = order.verdict == lifecycle::Verdict::lost;
+    add_to_group(report.by_state, order.last_state.value_or("(no state)"), lost, i);
+    std::string suspect = order.suspect.value_or("(unknown)");
+    if (const std::string queue = problem_queue(order); !queue.empty()) {
+      suspect += " / queue " + queue;
+    }
+    add_to_group(report.by_suspect, suspect, lost, i);
+  }
+  sort_groups(report.by_state);
+  sort_groups(report.by_suspect);
+
+  for (const auto& [key, count] : m_5xx) {
+    report.business.http_5xx.push_back({key.first, key.second, count});
+  }
+  std::stable_sort(
+      report.business.http_5xx.begin(), report.business.http_5xx.end(),
+      [](const OperationCount& a, const OperationCount& b) { return a.count > b.count; });
+  report.business.entry_latency = summaries(m_entry);
+  // MES processes the uploaded model file to price it: the owner of the state after the
+  // commitment state, and its spans that set that state.
+  if (const auto commit = m_definition.index_of(m_definition.commitment_state);
+      commit && *commit + 1 < m_definition.states.size()) {
+    const auto& priced = m_definition.states[*commit + 1];
+    report.business.mes_service = priced.owner;
+    if (const auto it = m_processing.find({priced.owner, priced.name}); it != m_processing.end()) {
+      auto values = it->second;
+      report.business.mes_file_processing = summarize(values);
+    }
+  }
+  report.business.processing = summaries(m_processing);
+  m_orders.clear();
+  return report;
+}
+
+std::string_view to_string(NightlyFormat format) noexcept {
+  switch (format) {
+  case NightlyFormat::text:
+    return "text";
+  case NightlyFormat::json:
+    return "json";
+  case NightlyFormat::csv:
+    return "csv";
+  case NightlyFormat::md:
+    return "md";
+  case NightlyFormat::html:
+    return "html";
+  }
+  return "text";
+}
+
+std::optional<NightlyFormat> parse_nightly_format(std::string_view name) noexcept {
+  for (const auto format : {NightlyFormat::text, NightlyFormat::json, NightlyFormat::csv,
+                            NightlyFormat::md, NightlyFormat::html}) {
+    if (to_string(format) == name) {
+      return format;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> nightly_format_names() {
+  return {"text", "json", "csv", "md", "html"};
+}
+
+NightlyReport redacted(const NightlyReport& report, const NightlyRenderOptions& options) {
+  const Redactor& redactor = options.redactor ? *options.redactor : default_redactor();
+  NightlyReport copy = report;
+  for (auto& order : copy.problems) {
+    redactor.redact(order);
+  }
+  for (auto* groups : {&copy.by_state, &copy.by_suspect}) {
+    for (auto& group : *groups) {
+      group.key = redactor.redact(group.key);
+    }
+  }
+  for (auto& item : copy.business.http_5xx) {
+    item.operation = redactor.redact(item.operation);
+  }
+  for (auto* list : {&copy.business.entry_latency, &copy.business.processing}) {
+    for (auto& item : *list) {
+      item.operation = redactor.redact(item.operation);
+    }
+  }
+  for (auto& warning : copy.warnings) {
+    warning = redactor.redact(warning);
+  }
+  copy.source = redactor.redact(copy.source);
+  for (auto& line : copy.all_orders) {
+    if (line.last_state) {
+      line.last_state = redactor.redact(*line.last_state);
+    }
+  }
+  return copy;
+}
+
+void render_nightly(std::ostream& out, NightlyFormat format, const NightlyReport& report,
+                    const NightlyRenderOptions& options) {
+  const NightlyReport clean = redacted(report, options);
+  switch (format) {
+  case NightlyFormat::text:
+    render_nightly_text(out, clean, options);
+    break;
+  case NightlyFormat::json:
+    render_nightly_json(out, clean, options);
+    break;
+  case NightlyFormat::csv:
+    render_nightly_csv(out, clean, options);
+    break;
+  case NightlyFormat::md:
+    render_nightly_markdown(out, clean, options);
+    break;
+  case NightlyFormat::html:
+    render_nightly_html(out, clean, options);
+    break;
+  }
+}
+
+} // namespace ordertrace::report

@@ -1,0 +1,237 @@
+#pragma once
+// The nightly lost-order report: many assessments (and the spans they came from) folded
+// into one summary for cron: counts per verdict, the funnel, per-transition durations,
+// the lost and stalled orders grouped by where they stopped and by suspect, and the
+// business figures of lifecycle.md. Built here, rendered by nightly_render.cpp and
+// nightly_html.cpp; like the per-order renderers it never re-runs the lifecycle rules.
+
+#include <ordertrace/lifecycle/assessment.hpp>
+#include <ordertrace/lifecycle/definition.hpp>
+#include <ordertrace/model/span.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+namespace ordertrace::report {
+
+class Redactor;
+
+// ---- allowances learned from history ---------------------------------------------------
+
+// One observed transition of a completed order: from a state to the next state reached.
+struct TransitionSample {
+  std::string from_state;
+  std::string to_state;
+  double seconds = 0;
+};
+
+enum class AllowanceMode { config, learned };
+std::string_view to_string(AllowanceMode mode) noexcept;
+
+struct LearnOptions {
+  std::size_t min_samples = 20; // fewer samples of a state: its configured allowance stays
+  double quantile = 0.99;       // of the observed durations
+  double margin = 1.5;          // the learned allowance is quantile x margin
+};
+
+// The allowance learned per state (the row of its from_state), in nanoseconds, for the
+// states with at least min_samples samples; negative and non-finite samples are ignored.
+std::map<std::string, std::int64_t> learn_allowances(std::span<const TransitionSample> samples,
+                                                     const LearnOptions& options = {});
+
+// The samples a set of assessments offers: the stages of its COMPLETED orders.
+std::vector<TransitionSample> transition_samples(std::span<const lifecycle::Assessment> orders);
+
+// Which allowances a report used, and why.
+struct AllowanceChoice {
+  AllowanceMode requested = AllowanceMode::config;
+  AllowanceMode used = AllowanceMode::config;
+  std::string note;                            // one sentence for the report
+  std::map<std::string, std::int64_t> learned; // per state, when used == learned
+};
+
+// Decides between the configured allowances and those learned from `history`: learned
+// only when asked for and at least one state has enough samples; `definition` gets the
+// learned allowances of those states (the others keep theirs).
+AllowanceChoice choose_allowances(AllowanceMode requested,
+                                  std::span<const TransitionSample> history,
+                                  lifecycle::Definition& definition,
+                                  const LearnOptions& options = {});
+
+// Whether a report must keep span attribute `key`: the lifecycle reads it (order ids,
+// status, messaging, HTTP, addresses, errors, the mapping rules' keys) or the redactor
+// learns personal data from it (deny-listed keys). Everything else can be dropped while
+// decoding (source::AttributeFilterSink).
+bool report_needs_attribute(std::string_view key, const lifecycle::Definition& definition,
+                            const Redactor& redactor);
+
+// ---- the report ------------------------------------------------------------------------
+
+// Count and nearest-rank quantiles of a set of durations (nanoseconds).
+struct DurationSummary {
+  std::size_t count = 0;
+  std::int64_t p50_ns = 0;
+  std::int64_t p95_ns = 0;
+  std::int64_t p99_ns = 0;
+  std::int64_t max_ns = 0;
+};
+// Sorts `values` in place.
+DurationSummary summarize(std::vector<std::int64_t>& values);
+
+struct TransitionStats {
+  std::string from_state;
+  std::string to_state;
+  DurationSummary durations;
+  std::optional<std::int64_t> allowance_ns; // the allowance in force on from_state's row
+  std::size_t over_allowance = 0;
+};
+
+struct FunnelStep {
+  std::string state;
+  std::size_t reached = 0; // orders whose timeline holds the state
+};
+
+// Lost or stalled orders sharing a key: the state they stopped in, or the suspect
+// service (with the queue of a waiting or unconsumed message, when there is one).
+struct ProblemGroup {
+  std::string key;
+  std::size_t lost = 0;
+  std::size_t stalled = 0;
+  std::vector<std::size_t> orders; // indexes into NightlyReport::problems
+};
+
+struct OperationCount {
+  std::string service;
+  std::string operation;
+  std::size_t count = 0;
+};
+
+struct OperationDurations {
+  std::string service;
+  std::string operation; // or the state set, for processing times
+  DurationSummary durations;
+};
+
+// What the business watches (lifecycle.md): per stage, beside the lost orders.
+struct BusinessFigures {
+  std::vector<OperationCount> http_5xx;               // spans with HTTP status >= 500
+  std::vector<OperationDurations> entry_latency;      // SERVER spans without a parent
+  std::vector<OperationDurations> processing;         // spans that set a state, per state
+  std::size_t completed_orders = 0;                   // COMPLETED verdicts
+  std::size_t closed_in_window = 0;                   // of those, closed inside the window
+  std::string mes_service;                            // the service whose file processing is shown
+  std::optional<DurationSummary> mes_file_processing; // its spans that set a state
+};
+
+// How the spans were found (Jaeger), for the report's footer.
+struct DiscoveryFacts {
+  std::string route;
+  std::size_t searches = 0;
+  std::size_t windows_split = 0;
+  std::size_t linked_fetched = 0;
+  std::uint64_t http_requests = 0;
+  std::size_t traces = 0;
+};
+
+struct NightlyReport {
+  std::int64_t from_ns = 0;
+  std::int64_t until_ns = 0;
+  std::int64_t now_ns = 0;
+  std::string source; // "jaeger http://...", "files a.json, b.json"
+  std::string lifecycle_name;
+  AllowanceChoice allowances;
+  std::size_t spans = 0;
+  std::size_t orders = 0;
+  // Every verdict of lifecycle.md, in its order, with a count (zeros included).
+  std::vector<std::pair<lifecycle::Verdict, std::size_t>> verdicts;
+  std::vector<FunnelStep> funnel;
+  std::vector<TransitionStats> transitions;
+  // Every order judged, in order id order: what a script needs to follow one up.
+  struct OrderLine {
+    std::string order_id;
+    lifecycle::Verdict verdict = lifecycle::Verdict::not_found;
+    std::optional<std::string> suspect;
+    std::optional<std::string> last_state;
+  };
+  std::vector<OrderLine> all_orders;
+  // LOST then STALLED, longest waiting first.
+  std::vector<lifecycle::Assessment> problems;
+  std::vector<ProblemGroup> by_state;
+  std::vector<ProblemGroup> by_suspect;
+  BusinessFigures business;
+  std::optional<DiscoveryFacts> discovery;
+  std::vector<std::string> warnings;
+
+  std::size_t count(lifecycle::Verdict verdict) const noexcept;
+};
+
+// Folds spans and assessments into a NightlyReport. Spans given to add_spans must be
+// distinct (each span once); only spans starting inside [from, until) count for the
+// business figures.
+class NightlyBuilder {
+public:
+  NightlyBuilder(const lifecycle::Definition& definition, std::int64_t from_ns,
+                 std::int64_t until_ns, std::int64_t now_ns);
+
+  // HTTP 5xx and entry-operation latency.
+  void add_spans(std::span<const model::Span> spans);
+  // One judged order and the spans it was judged from (for the processing times).
+  void add_order(lifecycle::Assessment assessment, std::span<const model::Span> order_spans);
+
+  NightlyReport finish();
+
+private:
+  const lifecycle::Definition& m_definition;
+  NightlyReport m_report;
+  std::vector<lifecycle::Assessment> m_orders;
+  std::map<std::pair<std::string, std::string>, std::size_t> m_5xx;
+  std::map<std::pair<std::string, std::string>, std::vector<std::int64_t>> m_entry;
+  std::map<std::pair<std::string, std::string>, std::vector<std::int64_t>> m_processing;
+};
+
+// ---- rendering -------------------------------------------------------------------------
+
+enum class NightlyFormat { text, json, csv, md, html };
+std::string_view to_string(NightlyFormat format) noexcept;
+std::optional<NightlyFormat> parse_nightly_format(std::string_view name) noexcept;
+std::vector<std::string> nightly_format_names();
+
+struct NightlyRenderOptions {
+  std::string ui_url; // base of the Jaeger UI links; empty: k_default_ui_url
+  // Personal data filter; null means default_redactor().
+  std::shared_ptr<const Redactor> redactor;
+};
+
+// A copy of `report` with every free-text field passed through the redactor.
+NightlyReport redacted(const NightlyReport& report, const NightlyRenderOptions& options);
+
+// Renders the redacted report in `format`.
+void render_nightly(std::ostream& out, NightlyFormat format, const NightlyReport& report,
+                    const NightlyRenderOptions& options);
+
+// The renderers, on a report already redacted (render_nightly redacts first).
+void render_nightly_text(std::ostream& out, const NightlyReport& report,
+                         const NightlyRenderOptions& options);
+void render_nightly_json(std::ostream& out, const NightlyReport& report,
+                         const NightlyRenderOptions& options);
+void render_nightly_csv(std::ostream& out, const NightlyReport& report,
+                        const NightlyRenderOptions& options);
+void render_nightly_markdown(std::ostream& out, const NightlyReport& report,
+                             const NightlyRenderOptions& options);
+void render_nightly_html(std::ostream& out, const NightlyReport& report,
+                         const NightlyRenderOptions& options);
+
+// Prometheus textfile-collector metrics of a finished run.
+void render_nightly_metrics(std::ostream& out, const NightlyReport& report, double run_seconds,
+                            std::int64_t finished_ns);
+
+} // namespace ordertrace::report

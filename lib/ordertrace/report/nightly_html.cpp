@@ -1,0 +1,339 @@
+// The HTML renderer of the nightly report: one self-contained file (inline CSS, JS and
+// SVG, nothing fetched when it is viewed), so it can be mailed or archived as it is.
+// Every piece of text is escaped; links are only the Jaeger trace URLs we build.
+
+#include <ordertrace/report/nightly.hpp>
+#include <ordertrace/report/render.hpp>
+#include <ordertrace/report/text_layout.hpp>
+#include <ordertrace/util/time.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ordertrace::report {
+namespace {
+
+std::string esc(std::string_view raw) {
+  const std::string text = detail::sanitize(raw);
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
+    default:
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string dur(std::int64_t ns) {
+  return util::format_duration(ns);
+}
+
+// A table cell whose sort key is a number.
+std::string num_cell(double key, std::string_view shown) {
+  return fmt::format("<td class=\"n\" data-sort=\"{}\">{}</td>", key, esc(shown));
+}
+
+std::string seconds_key(std::int64_t ns) {
+  return fmt::format("{}", static_cast<double>(ns) / 1e9);
+}
+
+constexpr std::string_view k_style = R"(
+*{box-sizing:border-box}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2330;background:#f5f6f8}
+header{background:#1d2330;color:#fff;padding:14px 24px}
+header h1{margin:0;font-size:20px}
+header p{margin:4px 0 0;color:#c9cfdb}
+main{max-width:1280px;margin:0 auto;padding:16px 24px}
+section{background:#fff;border:1px solid #dde1e8;border-radius:6px;padding:12px 16px;margin:0 0 16px}
+h2{font-size:16px;margin:0 0 8px}
+.cards{display:flex;flex-wrap:wrap;gap:8px}
+.card{flex:1 1 110px;border-radius:6px;padding:8px 10px;background:#eef1f5}
+.card b{display:block;font-size:22px}
+.LOST{background:#fbd5d5}.STALLED{background:#fdecc8}.COMPLETED{background:#d7f0dd}
+.ON_TRACK{background:#dcebfb}.INCONSISTENT{background:#eadcf8}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e6e9ee;vertical-align:top}
+th{background:#f0f2f6;cursor:pointer;user-select:none;white-space:nowrap}
+th:after{content:" \2195";color:#9aa3b2}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+@media (max-width:900px){.grid{grid-template-columns:1fr}}
+svg text{font-size:11px;fill:#1d2330}
+code{font-size:12px}
+.muted{color:#667085}
+)";
+
+// Sorts a table by the clicked column: numbers by data-sort, text otherwise.
+constexpr std::string_view k_script = R"(
+document.querySelectorAll("table.sortable th").forEach(function(th){
+  th.addEventListener("click",function(){
+    var table=th.closest("table"),body=table.tBodies[0],index=th.cellIndex;
+    var ascending=th.getAttribute("data-dir")!=="asc";
+    table.querySelectorAll("th").forEach(function(h){h.removeAttribute("data-dir");});
+    th.setAttribute("data-dir",ascending?"asc":"desc");
+    var rows=Array.prototype.slice.call(body.rows);
+    rows.sort(function(a,b){
+      var x=a.cells[index],y=b.cells[index];
+      var kx=x.getAttribute("data-sort"),ky=y.getAttribute("data-sort");
+      var r=(kx!==null&&ky!==null)?parseFloat(kx)-parseFloat(ky)
+                                  :x.textContent.localeCompare(y.textContent);
+      return ascending?r:-r;
+    });
+    rows.forEach(function(row){body.appendChild(row);});
+  });
+});
+document.documentElement.setAttribute("data-report-ready","1");
+)";
+
+void funnel_svg(std::ostream& out, const NightlyReport& r) {
+  const std::size_t top = std::max<std::size_t>(
+      1, r.funnel.empty()
+             ? 1
+             : std::max_element(r.funnel.begin(), r.funnel.end(), [](const auto& a, const auto& b) {
+                 return a.reached < b.reached;
+               })->reached);
+  const int row = 24;
+  const int label = 190;
+  const int width = 560;
+  const int height = static_cast<int>(r.funnel.size()) * row + 8;
+  out << fmt::format(
+      "<svg role=\"img\" aria-label=\"Funnel\" viewBox=\"0 0 {} {}\" width=\"100%\">", width,
+      height);
+  for (std::size_t i = 0; i < r.funnel.size(); ++i) {
+    const auto& step = r.funnel[i];
+    const int y = static_cast<int>(i) * row + 4;
+    const double bar = static_cast<double>(width - label - 50) * static_cast<double>(step.reached) /
+                       static_cast<double>(top);
+    out << fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", label - 6, y + 15,
+                       esc(step.state))
+        << fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" rx=\"3\" "
+                       "fill=\"#4f7cc9\"><title>{}: {}</title></rect>",
+                       label, y + 2, bar, row - 6, esc(step.state), step.reached)
+        << fmt::format("<text x=\"{:.1f}\" y=\"{}\">{}</text>", label + bar + 6, y + 15,
+                       step.reached);
+  }
+  out << "</svg>";
+}
+
+// p50, p95 and p99 of each transition on a log scale, with the allowance as a red tick.
+void stages_svg(std::ostream& out, const NightlyReport& r) {
+  double longest = 1;
+  for (const auto& t : r.transitions) {
+    longest = std::max({longest, static_cast<double>(t.durations.p99_ns) / 1e9,
+                        t.allowance_ns ? static_cast<double>(*t.allowance_ns) / 1e9 : 0.0});
+  }
+  // Each transition: its name on one line, its bars below, so long state names fit.
+  const int row = 36;
+  const int label = 8;
+  const int width = 620;
+  const double span = std::log10(longest + 1);
+  auto x = [&](std::int64_t ns) {
+    return label + static_cast<double>(width - label - 20) *
+                       std::log10(static_cast<double>(ns) / 1e9 + 1) / span;
+  };
+  const int height = static_cast<int>(r.transitions.size()) * row + 24;
+  out << fmt::format("<svg role=\"img\" aria-label=\"Stage durations\" viewBox=\"0 0 {} {}\" "
+                     "width=\"100%\">",
+                     width, height);
+  for (std::size_t i = 0; i < r.transitions.size(); ++i) {
+    const auto& t = r.transitions[i];
+    const int y = static_cast<int>(i) * row + 4;
+    const std::string name = t.from_state + " \u2192 " + t.to_state;
+    out << fmt::format("<text x=\"{}\" y=\"{}\">{}</text>", label, y + 10, esc(name));
+    const std::pair<std::int64_t, const char*> bars[] = {{t.durations.p99_ns, "#c9d7f0"},
+                                                         {t.durations.p95_ns, "#8eaee3"},
+                                                         {t.durations.p50_ns, "#3d6bbf"}};
+    for (const auto& [value, color] : bars) {
+      out << fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"16\" fill=\"{}\">"
+                         "<title>{}: p50 {} p95 {} p99 {} (n={})</title></rect>",
+                         label, y + 14, std::max(0.0, x(value) - label), color, esc(name),
+                         dur(t.durations.p50_ns), dur(t.durations.p95_ns), dur(t.durations.p99_ns),
+                         t.durations.count);
+    }
+    if (t.allowance_ns) {
+      out << fmt::format(
+          "<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#d33\" "
+          "stroke-width=\"2\"><title>allowed {3}</title></line>",
+          x(*t.allowance_ns), y + 12, y + 32, dur(*t.allowance_ns));
+    }
+  }
+  const int legend = height - 8;
+  out << fmt::format("<text x=\"{}\" y=\"{}\" class=\"muted\">log scale; dark p50, mid p95, "
+                     "light p99; red: allowance</text>",
+                     label, legend);
+  out << "</svg>";
+}
+
+void groups_table(std::ostream& out, const char* title, const std::vector<ProblemGroup>& groups) {
+  out << "<h2>" << title << "</h2><table class=\"sortable\"><thead><tr><th>key</th><th>lost</th>"
+      << "<th>stalled</th></tr></thead><tbody>";
+  for (const auto& group : groups) {
+    out << "<tr><td>" << esc(group.key) << "</td>"
+        << num_cell(static_cast<double>(group.lost), std::to_string(group.lost))
+        << num_cell(static_cast<double>(group.stalled), std::to_string(group.stalled)) << "</tr>";
+  }
+  out << "</tbody></table>";
+}
+
+} // namespace
+
+void render_nightly_html(std::ostream& out, const NightlyReport& r,
+                         const NightlyRenderOptions& options) {
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      << "<title>ordertrace nightly report " << esc(util::format_rfc3339(r.until_ns))
+      << "</title><style>" << k_style << "</style></head><body>\n";
+  out << "<header><h1>Nightly order report</h1><p>" << esc(util::format_rfc3339(r.from_ns))
+      << " &ndash; " << esc(util::format_rfc3339(r.until_ns)) << " &middot; judged at "
+      << esc(util::format_rfc3339(r.now_ns)) << " &middot; lifecycle " << esc(r.lifecycle_name)
+      << " &middot; allowances <b>" << esc(to_string(r.allowances.used)) << "</b> ("
+      << esc(r.allowances.note) << ")</p></header>\n<main>\n";
+
+  out << "<section><h2>" << r.orders << " orders active, " << r.spans
+      << " spans</h2><div class=\"cards\">";
+  for (const auto& [verdict, count] : r.verdicts) {
+    out << "<div class=\"card " << lifecycle::to_string(verdict) << "\"><b>" << count << "</b>"
+        << lifecycle::to_string(verdict) << "</div>";
+  }
+  out << "</div><p class=\"muted\">Source: " << esc(r.source) << "</p></section>\n";
+
+  out << "<div class=\"grid\"><section><h2>Funnel: orders that reached each state</h2>";
+  funnel_svg(out, r);
+  out << "</section><section><h2>Stage durations</h2>";
+  stages_svg(out, r);
+  out << "</section></div>\n";
+
+  out << "<section><h2>Transitions</h2><table class=\"sortable\"><thead><tr><th>from</th>"
+         "<th>to</th><th>count</th><th>p50</th><th>p95</th><th>p99</th><th>allowed</th>"
+         "<th>over</th></tr></thead><tbody>";
+  for (const auto& t : r.transitions) {
+    out << "<tr><td>" << esc(t.from_state) << "</td><td>" << esc(t.to_state) << "</td>"
+        << num_cell(static_cast<double>(t.durations.count), std::to_string(t.durations.count))
+        << "<td class=\"n\" data-sort=\"" << seconds_key(t.durations.p50_ns) << "\">"
+        << esc(dur(t.durations.p50_ns)) << "</td><td class=\"n\" data-sort=\""
+        << seconds_key(t.durations.p95_ns) << "\">" << esc(dur(t.durations.p95_ns))
+        << "</td><td class=\"n\" data-sort=\"" << seconds_key(t.durations.p99_ns) << "\">"
+        << esc(dur(t.durations.p99_ns)) << "</td><td class=\"n\" data-sort=\""
+        << (t.allowance_ns ? seconds_key(*t.allowance_ns) : "0") << "\">"
+        << (t.allowance_ns ? esc(dur(*t.allowance_ns)) : "-") << "</td>"
+        << num_cell(static_cast<double>(t.over_allowance), std::to_string(t.over_allowance))
+        << "</tr>";
+  }
+  out << "</tbody></table></section>\n";
+
+  out << "<section><h2>Lost (" << r.count(lifecycle::Verdict::lost) << ") and stalled ("
+      << r.count(lifecycle::Verdict::stalled) << ") orders</h2><div class=\"grid\"><div>";
+  groups_table(out, "By the state they stopped in", r.by_state);
+  out << "</div><div>";
+  groups_table(out, "By suspect service / queue", r.by_suspect);
+  out << "</div></div><h2>Orders</h2><table class=\"sortable\"><thead><tr><th>verdict</th>"
+         "<th>order</th><th>stopped at</th><th>waiting</th><th>next</th><th>suspect</th>"
+         "<th>evidence</th><th>traces</th></tr></thead><tbody>";
+  for (const auto& order : r.problems) {
+    out << "<tr><td>" << lifecycle::to_string(order.verdict) << "</td><td><code>"
+        << esc(order.order_id) << "</code></td><td>" << esc(order.last_state.value_or("-"))
+        << "</td><td class=\"n\" data-sort=\"" << seconds_key(order.waiting_ns.value_or(0)) << "\">"
+        << esc(order.waiting_ns ? dur(*order.waiting_ns) : "-") << "</td><td>"
+        << esc(order.expected_next_state.value_or("-")) << "</td><td>"
+        << esc(order.suspect.value_or("-")) << "</td><td>" << esc(order.reason);
+    for (const auto& evidence : order.evidence) {
+      if (evidence.kind == lifecycle::Evidence::Kind::state) {
+        continue;
+      }
+      out << "<br><span class=\"muted\">" << esc(to_string(evidence.kind)) << "</span> "
+          << esc(evidence.span.service) << " " << esc(evidence.span.operation);
+      if (!evidence.queue.empty()) {
+        out << " queue " << esc(evidence.queue);
+      }
+      if (evidence.http_status) {
+        out << " HTTP " << *evidence.http_status;
+      }
+      if (!evidence.message.empty()) {
+        out << ": " << esc(evidence.message);
+      }
+    }
+    out << "</td><td>";
+    std::size_t shown = 0;
+    for (const auto& trace : order.traces) {
+      if (shown++ == 3) {
+        out << "&hellip;";
+        break;
+      }
+      out << "<a href=\"" << esc(jaeger_trace_url(options.ui_url, trace)) << "\"><code>"
+          << esc(trace.hex().substr(0, 12)) << "</code></a> ";
+    }
+    out << "</td></tr>";
+  }
+  out << "</tbody></table></section>\n";
+
+  const auto& b = r.business;
+  out << "<section><h2>Business figures</h2><p>Completed orders: <b>" << b.completed_orders
+      << "</b> (" << b.closed_in_window << " closed in the window)";
+  if (b.mes_file_processing) {
+    out << " &middot; " << esc(b.mes_service) << " file processing (pricing): p50 "
+        << esc(dur(b.mes_file_processing->p50_ns)) << ", p95 "
+        << esc(dur(b.mes_file_processing->p95_ns)) << ", p99 "
+        << esc(dur(b.mes_file_processing->p99_ns)) << " (n=" << b.mes_file_processing->count << ")";
+  }
+  out << "</p><div class=\"grid\"><div><h2>HTTP 5xx</h2><table class=\"sortable\"><thead><tr>"
+         "<th>service</th><th>operation</th><th>count</th></tr></thead><tbody>";
+  for (const auto& item : b.http_5xx) {
+    out << "<tr><td>" << esc(item.service) << "</td><td>" << esc(item.operation) << "</td>"
+        << num_cell(static_cast<double>(item.count), std::to_string(item.count)) << "</tr>";
+  }
+  out << "</tbody></table></div><div><h2>Latency of entry operations</h2>"
+         "<table class=\"sortable\"><thead><tr><th>service</th><th>operation</th><th>count</th>"
+         "<th>p50</th><th>p95</th><th>p99</th></tr></thead><tbody>";
+  for (const auto& item : b.entry_latency) {
+    out << "<tr><td>" << esc(item.service) << "</td><td>" << esc(item.operation) << "</td>"
+        << num_cell(static_cast<double>(item.durations.count), std::to_string(item.durations.count))
+        << num_cell(static_cast<double>(item.durations.p50_ns) / 1e9, dur(item.durations.p50_ns))
+        << num_cell(static_cast<double>(item.durations.p95_ns) / 1e9, dur(item.durations.p95_ns))
+        << num_cell(static_cast<double>(item.durations.p99_ns) / 1e9, dur(item.durations.p99_ns))
+        << "</tr>";
+  }
+  out << "</tbody></table></div></div></section>\n";
+
+  if (r.discovery || !r.warnings.empty()) {
+    out << "<section><h2>Notes</h2>";
+    if (r.discovery) {
+      const auto& d = *r.discovery;
+      out << "<p class=\"muted\">"
+          << esc(fmt::format("Jaeger ({}): {} searches, {} windows split, {} linked traces, {} "
+                             "HTTP requests, {} traces",
+                             d.route, d.searches, d.windows_split, d.linked_fetched,
+                             d.http_requests, d.traces))
+          << "</p>";
+    }
+    if (!r.warnings.empty()) {
+      out << "<ul>";
+      for (const auto& warning : r.warnings) {
+        out << "<li>" << esc(warning) << "</li>";
+      }
+      out << "</ul>";
+    }
+    out << "</section>\n";
+  }
+  out << "</main><script>" << k_script << "</script></body></html>\n";
+}
+
+} // namespace ordertrace::report

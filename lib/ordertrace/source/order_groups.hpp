@@ -1,0 +1,59 @@
+#pragma once
+// Groups a set of spans by order without knowing the order ids beforehand (the nightly
+// report). Same selection as SpanStore::select_order, done once for every order: the
+// traces whose spans carry the order id, plus the traces joined to them by span links or
+// cross-trace parents, followed through traces that carry no other order's id. The
+// lifecycle engine then applies the inheritance rules to each group.
+
+#include <ordertrace/decode/decoder.hpp>
+#include <ordertrace/model/span.hpp>
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ordertrace::source {
+
+struct OrderGroup {
+  std::string order_id;
+  // Indexes into the spans given, each span once (the first copy of a duplicated span
+  // id), sorted by trace id, then start time.
+  std::vector<std::size_t> spans;
+};
+
+// One group per order id found under `order_id_keys` (ints as decimal text), plus one per
+// id of `extra_order_ids` (known open orders), empty when no span carries it. Sorted by
+// order id, each id once.
+std::vector<OrderGroup> group_by_order(std::span<const model::Span> spans,
+                                       std::span<const std::string> order_id_keys,
+                                       std::span<const std::string> extra_order_ids = {});
+
+// Passes each span on to `next` with only the span attributes `keep` accepts (events,
+// links and resources as they are). A report holds every span of its window in memory,
+// and most attributes (SQL text, thread names) serve neither the lifecycle nor the
+// redactor, so they are dropped as the spans are decoded.
+class AttributeFilterSink final : public decode::SpanSink {
+public:
+  AttributeFilterSink(decode::SpanSink& next, std::function<bool(std::string_view)> keep)
+      : m_next(next), m_keep(std::move(keep)) {}
+  void on_span(model::Span&& span) override;
+
+private:
+  decode::SpanSink& m_next;
+  std::function<bool(std::string_view)> m_keep;
+  // A trace set uses few distinct keys: each is judged once.
+  std::unordered_map<std::string, bool> m_decided;
+};
+
+// Decodes each file (format detected per file, "-" for stdin) into `sink`. Throws
+// InputError naming the file on the first unreadable or malformed one.
+void decode_files(std::span<const std::filesystem::path> files, decode::SpanSink& sink);
+
+// The spans of `group`, copied, for the lifecycle engine.
+std::vector<model::Span> spans_of(const OrderGroup& group, std::span<const model::Span> spans);
+
+} // namespace ordertrace::source
