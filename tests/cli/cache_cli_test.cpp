@@ -323,5 +323,45 @@ TEST_F(CacheCli, PersonalDataNeverReachesTheCacheFile) {
   }
 }
 
+// The nightly report judges the open orders the cache knows, even when the window holds
+// none of their spans and Jaeger has dropped them: a silent order is what a lost one looks
+// like. Without the cache the report cannot know the order.
+TEST_F(CacheCli, TheReportJudgesOpenOrdersFromTheCacheThatWentSilent) {
+  const json expected = manifest("04-stalled-by-people.jaeger.json");
+  ASSERT_EQ(expected["verdict"], "STALLED");
+  serve(read_file(k_scenarios / "04-stalled-by-people.jaeger.json"));
+  const std::string order_id = expected["order_id"];
+  ASSERT_EQ(show(order_id).exit_code, 0);
+  serve_nothing();
+
+  const auto report = [&](std::vector<std::string> more) {
+    std::vector<std::string> args = {ORDERTRACE_BINARY, "report", "--jaeger", m_server.url(),
+                                     "--api",           "legacy", "--now",    scenario_now(),
+                                     "--since",         "1h",     "--format", "json"};
+    args.insert(args.end(), more.begin(), more.end());
+    return test::run_process(args, env());
+  };
+  const auto listed = [&](const test::ProcessResult& r) -> json {
+    const json parsed = json::parse(r.out);
+    for (const auto& order : parsed["all_orders"]) {
+      if (order["order_id"] == order_id) {
+        return order;
+      }
+    }
+    return nullptr;
+  };
+
+  const auto cached = report({});
+  ASSERT_EQ(cached.exit_code, 0) << cached.err;
+  const json order = listed(cached);
+  ASSERT_FALSE(order.is_null()) << cached.out;
+  EXPECT_EQ(order["verdict"], expected["verdict"]);
+  EXPECT_EQ(order["suspect"], expected["suspect"]);
+
+  const auto uncached = report({"--no-cache"});
+  ASSERT_EQ(uncached.exit_code, 0) << uncached.err;
+  EXPECT_TRUE(listed(uncached).is_null()) << uncached.out;
+}
+
 } // namespace
 } // namespace ordertrace

@@ -1,5 +1,7 @@
 #include <ordertrace/app/jaeger_search.hpp>
 #include <ordertrace/app/report_command.hpp>
+#include <ordertrace/app/show.hpp>
+#include <ordertrace/cache/cache.hpp>
 #include <ordertrace/config/lifecycle_file.hpp>
 #include <ordertrace/lifecycle/engine.hpp>
 #include <ordertrace/report/redaction.hpp>
@@ -12,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -181,6 +184,37 @@ bool starts_in(const model::Span& span, std::int64_t from_ns, std::int64_t until
   return span.start_ns >= from_ns && span.start_ns < until_ns;
 }
 
+// `inputs` plus what the order cache knows when the report asks Jaeger: the open orders
+// of this Jaeger (an order that went silent is exactly what a lost order looks like) and
+// the transitions of completed orders, for --allowances learned. A cache that does not
+// exist yet adds nothing; an unusable one stops the run (exit 7), as it does for show.
+ReportInputs with_cache(const ReportInputs& inputs, const EffectiveSettings& settings,
+                        const std::string& jaeger_url, bool from_jaeger) {
+  ReportInputs merged = inputs;
+  std::error_code error;
+  if (!from_jaeger || settings.cache.value.empty() ||
+      !std::filesystem::exists(settings.cache.value, error)) {
+    return merged;
+  }
+  const cache::Cache order_cache(settings.cache.value, /*create=*/false);
+  const std::string key = jaeger_cache_key(jaeger_url);
+  for (const auto& open : order_cache.open_orders()) {
+    if (open.jaeger != key) {
+      continue;
+    }
+    merged.known_open_orders.push_back(open.order_id);
+    if (auto record = order_cache.find(key, open.order_id)) {
+      for (auto& trace : record->traces) {
+        std::move(trace.spans.begin(), trace.spans.end(), std::back_inserter(merged.cached_spans));
+      }
+    }
+  }
+  for (const auto& transition : order_cache.completed_transitions()) {
+    merged.history.push_back({transition.from_state, transition.to_state, transition.seconds});
+  }
+  return merged;
+}
+
 } // namespace
 
 ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, std::ostream& out,
@@ -221,8 +255,10 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
   lifecycle::Definition definition = settings.lifecycle.value.empty()
                                          ? config::default_lifecycle()
                                          : config::load_lifecycle_file(settings.lifecycle.value);
+  const ReportInputs merged =
+      with_cache(inputs, settings, jaeger.base_url, options.sources.empty());
   report::AllowanceChoice allowances =
-      report::choose_allowances(allowance_mode, inputs.history, definition);
+      report::choose_allowances(allowance_mode, merged.history, definition);
 
   ProgressBar bar(diagnostics, progress && !verbose);
   std::vector<model::Span> spans;
@@ -294,11 +330,23 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
       rethrow_naming(e, jaeger.base_url);
     }
   }
+  {
+    // The cached history of known open orders, for the traces the window did not bring.
+    std::set<model::TraceId> fetched;
+    for (const auto& span : store.spans()) {
+      fetched.insert(span.trace_id);
+    }
+    for (const auto& span : merged.cached_spans) {
+      if (!fetched.contains(span.trace_id)) {
+        store.on_span(model::Span(span));
+      }
+    }
+  }
   const std::vector<model::Span>& all = store.spans();
 
-  auto groups = source::group_by_order(all, definition.order_id_keys, inputs.known_open_orders);
-  const std::set<std::string> known(inputs.known_open_orders.begin(),
-                                    inputs.known_open_orders.end());
+  auto groups = source::group_by_order(all, definition.order_id_keys, merged.known_open_orders);
+  const std::set<std::string> known(merged.known_open_orders.begin(),
+                                    merged.known_open_orders.end());
   report::NightlyBuilder builder(definition, from_ns, window_until_ns, now_ns);
   {
     // Business figures over each span once (overlapping files may repeat one).

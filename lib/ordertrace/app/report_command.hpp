@@ -5,6 +5,7 @@
 // summary for cron.
 
 #include <ordertrace/app/settings.hpp>
+#include <ordertrace/model/span.hpp>
 #include <ordertrace/report/nightly.hpp>
 #include <ordertrace/util/error.hpp>
 
@@ -34,6 +35,9 @@ struct ReportOptions {
 // `--allowances learned` learns from.
 struct ReportInputs {
   std::vector<std::string> known_open_orders;
+  // What the cache kept of those orders (redacted when stored): judged with whatever the
+  // window adds, so an order keeps its history after Jaeger dropped its traces.
+  std::vector<model::Span> cached_spans;
   std::vector<report::TransitionSample> history;
 };
 

@@ -336,6 +336,10 @@ lifecycle::Assessment refresh_open_order(
 
 } // namespace
 
+std::string jaeger_cache_key(const std::string& base_url) {
+  return jaeger_key(base_url);
+}
+
 ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& diagnostics) {
   // Every usage error before any file is read or request sent.
   if (options.order_ids.empty() && options.trace_ids.empty()) {

@@ -40,6 +40,10 @@ struct ShowOptions {
 // --verbose, one line per HTTP request goes to `diagnostics`. Returns ExitCode::ok, or
 // ExitCode::order_not_found when any order was not found (its NOT_FOUND report is still
 // written).
+// The cache's key of a Jaeger: its URL without credentials or trailing slashes, so that
+// two Jaegers (staging, production) never share an order.
+std::string jaeger_cache_key(const std::string& base_url);
+
 ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& diagnostics);
 
 } // namespace ordertrace::app
