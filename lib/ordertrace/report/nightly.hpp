@@ -179,8 +179,10 @@ struct NightlyReport {
 // business figures.
 class NightlyBuilder {
 public:
+  // Keeps a reference to `definition`, which must outlive the builder.
   NightlyBuilder(const lifecycle::Definition& definition, std::int64_t from_ns,
                  std::int64_t until_ns, std::int64_t now_ns);
+  NightlyBuilder(lifecycle::Definition&&, std::int64_t, std::int64_t, std::int64_t) = delete;
 
   // HTTP 5xx and entry-operation latency.
   void add_spans(std::span<const model::Span> spans);

@@ -182,7 +182,8 @@ TEST(NightlyAggregation, BusinessFiguresCountSpansInsideTheWindowOnly) {
       .kind(model::SpanKind::server)
       .attr("http.response.status_code", std::int64_t{500});
   const auto spans = b.spans();
-  NightlyBuilder builder(lifecycle::Definition{}, from, until, until);
+  const lifecycle::Definition no_states; // the builder keeps a reference: it must outlive it
+  NightlyBuilder builder(no_states, from, until, until);
   builder.add_spans(spans);
   const NightlyReport report = builder.finish();
   EXPECT_EQ(report.spans, 3U);
