@@ -1,3 +1,4 @@
+#include <ordertrace/app/command_options.hpp>
 #include <ordertrace/app/jaeger_search.hpp>
 #include <ordertrace/app/report_command.hpp>
 #include <ordertrace/app/show.hpp>
@@ -34,16 +35,7 @@ report::NightlyFormat parse_format(const std::optional<std::string>& text) {
   if (auto format = report::parse_nightly_format(*text)) {
     return *format;
   }
-  const auto names = report::nightly_format_names();
-  std::string message = "invalid --format '" + *text + "'";
-  if (auto near = util::closest_name(*text, names); !near.empty()) {
-    message += " (did you mean '" + near + "'?)";
-  }
-  message += "; choose one of:";
-  for (const auto& name : names) {
-    message += " " + name;
-  }
-  throw UsageError(message);
+  throw_bad_choice("--format", *text, report::nightly_format_names());
 }
 
 report::AllowanceMode parse_allowances(const std::optional<std::string>& text) {
@@ -54,33 +46,6 @@ report::AllowanceMode parse_allowances(const std::optional<std::string>& text) {
     return report::AllowanceMode::learned;
   }
   throw UsageError("invalid --allowances '" + *text + "'; choose config or learned");
-}
-
-std::optional<std::int64_t> parse_time(const std::optional<std::string>& text,
-                                       std::string_view option) {
-  if (!text) {
-    return std::nullopt;
-  }
-  if (auto time = util::parse_rfc3339(*text)) {
-    return *time;
-  }
-  throw UsageError("invalid " + std::string(option) + " '" + *text +
-                   "': expected an RFC 3339 time such as 2026-08-20T10:00:00Z");
-}
-
-std::optional<std::int64_t> parse_since(const std::optional<std::string>& text,
-                                        std::int64_t until_ns) {
-  if (!text) {
-    return std::nullopt;
-  }
-  if (auto duration = util::parse_duration(*text)) {
-    return until_ns - *duration;
-  }
-  if (auto time = util::parse_rfc3339(*text)) {
-    return *time;
-  }
-  throw UsageError("invalid --since/--from '" + *text +
-                   "': expected a duration such as 24h or 7d, or an RFC 3339 time");
 }
 
 // A file replaced at once: written beside its place, then renamed over it, so that a
@@ -162,24 +127,6 @@ private:
   std::string m_what;
 };
 
-[[noreturn]] void rethrow_naming(const Error& error, const std::string& base_url) {
-  const std::string url = source::redact_url(base_url);
-  std::string message = error.what();
-  if (message.find(url) == std::string::npos) {
-    message += " (" + url + ")";
-  }
-  switch (error.code()) {
-  case ExitCode::jaeger_unavailable:
-    throw JaegerError(message);
-  case ExitCode::authentication_required:
-    throw AuthenticationError(message);
-  case ExitCode::usage_error:
-    throw UsageError(message);
-  default:
-    throw Error(message, error.code());
-  }
-}
-
 bool starts_in(const model::Span& span, std::int64_t from_ns, std::int64_t until_ns) {
   return span.start_ns >= from_ns && span.start_ns < until_ns;
 }
@@ -223,10 +170,11 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
   // Every usage error before any file is read or request sent.
   const report::NightlyFormat format = parse_format(options.format);
   const report::AllowanceMode allowance_mode = parse_allowances(options.allowances);
-  const std::int64_t now_ns = parse_time(options.now, "--now").value_or(util::system_now_ns());
-  const std::int64_t until_ns = parse_time(options.until, "--until").value_or(now_ns);
+  const std::int64_t now_ns =
+      parse_time_option(options.now, "--now").value_or(util::system_now_ns());
+  const std::int64_t until_ns = parse_time_option(options.until, "--until").value_or(now_ns);
   const bool from_files = !options.sources.empty();
-  std::optional<std::int64_t> since_ns = parse_since(
+  std::optional<std::int64_t> since_ns = parse_since_option(
       options.since
           ? options.since
           : (from_files ? std::nullopt : std::optional<std::string>(k_default_jaeger_window)),

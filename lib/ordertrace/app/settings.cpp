@@ -1,3 +1,4 @@
+#include <ordertrace/app/command_options.hpp>
 #include <ordertrace/app/settings.hpp>
 #include <ordertrace/cache/cache.hpp>
 #include <ordertrace/util/error.hpp>
@@ -139,12 +140,7 @@ source::JaegerApi parse_api(const Setting& setting) {
   if (setting.value == "legacy") {
     return source::JaegerApi::legacy;
   }
-  const std::vector<std::string> names = {"auto", "v3", "legacy"};
-  std::string message = fmt::format("invalid {} '{}'", where(setting, "api"), setting.value);
-  if (auto near = util::closest_name(setting.value, names); !near.empty()) {
-    message += " (did you mean '" + near + "'?)";
-  }
-  throw UsageError(message + "; choose one of: auto v3 legacy");
+  throw_bad_choice(where(setting, "api"), setting.value, {"auto", "v3", "legacy"});
 }
 
 // A whole number from 1 to `max`; `what` names its unit in the message.

@@ -1,3 +1,4 @@
+#include <ordertrace/app/command_options.hpp>
 #include <ordertrace/app/enrich_command.hpp>
 #include <ordertrace/app/jaeger_search.hpp>
 #include <ordertrace/app/show.hpp>
@@ -174,70 +175,7 @@ report::Format parse_format_option(const std::optional<std::string>& text) {
   if (auto format = report::parse_format(*text)) {
     return *format;
   }
-  const auto names = report::format_names();
-  std::string message = "invalid --format '" + *text + "'";
-  if (auto near = util::closest_name(*text, names); !near.empty()) {
-    message += " (did you mean '" + near + "'?)";
-  }
-  message += "; choose one of:";
-  for (const auto& name : names) {
-    message += " " + name;
-  }
-  throw UsageError(message);
-}
-
-std::optional<std::int64_t> parse_time_option(const std::optional<std::string>& text,
-                                              std::string_view option) {
-  if (!text) {
-    return std::nullopt;
-  }
-  if (auto time = util::parse_rfc3339(*text)) {
-    return *time;
-  }
-  throw UsageError("invalid " + std::string(option) + " '" + *text +
-                   "': expected an RFC 3339 time such as 2026-08-20T10:00:00Z or "
-                   "2026-08-20T13:00:00+03:00");
-}
-
-// --since: a duration back from --until, or a time.
-std::optional<std::int64_t> parse_since_option(const std::optional<std::string>& text,
-                                               std::int64_t until_ns) {
-  if (!text) {
-    return std::nullopt;
-  }
-  if (auto duration = util::parse_duration(*text)) {
-    return until_ns - *duration;
-  }
-  if (auto time = util::parse_rfc3339(*text)) {
-    return *time;
-  }
-  throw UsageError("invalid --since/--from '" + *text +
-                   "': expected a duration such as 36h or 7d, or an RFC 3339 time such as "
-                   "2026-08-20T10:00:00Z");
-}
-
-// The same error, ending with the Jaeger URL unless it names it already, so that every
-// Jaeger failure says which server it is about (cli.md: without secrets).
-[[noreturn]] void rethrow_naming(const Error& error, const std::string& base_url) {
-  std::string url = source::redact_url(base_url);
-  std::string message = error.what();
-  std::string_view bare = url;
-  while (!bare.empty() && bare.back() == '/') {
-    bare.remove_suffix(1);
-  }
-  if (message.find(bare) == std::string::npos) {
-    message += " (" + url + ")";
-  }
-  switch (error.code()) {
-  case ExitCode::jaeger_unavailable:
-    throw JaegerError(message);
-  case ExitCode::authentication_required:
-    throw AuthenticationError(message);
-  case ExitCode::usage_error:
-    throw UsageError(message);
-  default:
-    throw Error(message, error.code());
-  }
+  throw_bad_choice("--format", *text, report::format_names());
 }
 
 // An open order from the cache, refreshed: each service searched only since its own last
