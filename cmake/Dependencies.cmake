@@ -13,6 +13,9 @@ ordertrace_require(fmt libfmt-dev 9)
 ordertrace_require(CURL libcurl4-openssl-dev)
 ordertrace_require(SQLiteCpp libsqlitecpp-dev)
 ordertrace_require(Threads libc6-dev)
+# Howard Hinnant's date/tz over the system's tz database (tzdata): local times and business
+# calendars. It is what C++20 <chrono> time zones grew from; GCC 12's libstdc++ lacks them.
+ordertrace_require(date libhowardhinnant-date-dev)
 if(ORDERTRACE_BUILD_TESTS)
   ordertrace_require(GTest libgtest-dev)
 endif()

@@ -7,6 +7,7 @@ packages=(
   cmake g++ ninja-build pkg-config
   libcli11-dev libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev
   libsqlitecpp-dev libsqlite3-dev
+  libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format python3 curl
   chromium

@@ -5,6 +5,7 @@
 #include <ordertrace/model/ids.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,22 @@ struct Evidence {
 };
 std::string_view to_string(Evidence::Kind kind) noexcept;
 
+// A declared rework loop (lifecycle data "back_edges") the order went round.
+struct Loop {
+  std::string from_state; // "PACKAGING"
+  std::string to_state;   // "MANUFACTURING_STARTED"
+  int count = 0;          // times the order went back
+};
+
+// What the support engineer should do next (STALLED and LOST), from the lifecycle data's
+// hints. The text is by language ("en", "ru"), with every placeholder filled but {since}
+// (when the last state was reached) and {deadline} (when its allowance ran out), which
+// the renderer writes in the reader's time zone.
+struct NextStep {
+  std::string hint;                        // id of the hint in the lifecycle data
+  std::map<std::string, std::string> text; // language -> text
+};
+
 struct Assessment {
   std::string order_id;
   Verdict verdict = Verdict::not_found;
@@ -77,6 +94,17 @@ struct Assessment {
   std::optional<std::int64_t> allowance_ns; // allowance in force
   std::optional<std::int64_t> waiting_ns;   // now - last state
   std::optional<std::int64_t> deadline_ns;  // last state + allowance
+
+  // COMPLETED by an ending other than the final state ("CANCELLED", "REFUNDED").
+  std::optional<std::string> ending;
+  std::vector<Loop> loops;                  // declared rework loops taken
+  std::optional<std::string> order_type;    // value of the order-type attribute ("express")
+  std::optional<std::string> allowance_set; // allowance set used; nullopt: the states' own
+  std::optional<std::string> calendar;      // calendar of the allowance in force; nullopt: wall
+  // NOT_FOUND only: "never_seen", or "beyond_retention" (known from the cache, but Jaeger
+  // no longer has it and the cache kept no spans).
+  std::optional<std::string> not_found_reason;
+  std::optional<NextStep> next_step; // STALLED and LOST, when a hint matches
 
   std::vector<Evidence> evidence;
   std::vector<std::string> warnings;  // gaps, skew, incomplete data
