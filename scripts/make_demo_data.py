@@ -1,17 +1,17 @@
 #!/usr/bin/env python3
 """Generate ordertrace's bundled demo data and the golden-test scenarios.
 
-    python3 scripts/make_demo_data.py            # writes data/demo/ and tests/data/scenarios/
+    python3 scripts/make_demo_data.py            # writes tests/data/showcase/ and tests/data/scenarios/
     python3 scripts/make_demo_data.py --check    # regenerate in memory, fail if a file differs
 
 Deterministic: a fixed seed, a fixed "now" (NOW below) and no wall-clock reads, so the
 output is byte-identical on every run. Python 3 standard library only.
 
-What it writes (see data/demo/README.md and lifecycle.md):
+What it writes (see tests/data/showcase/README.md and lifecycle.md):
 
-* data/demo/shop-week-otlp.json    OTLP JSON export, one resourceSpans per service
-* data/demo/shop-week-jaeger.json  Jaeger legacy JSON as GET /api/traces serves it
-* data/demo/manifest.jsonl, now.txt, README.md
+* tests/data/showcase/shop-week-otlp.json    OTLP JSON export, one resourceSpans per service
+* tests/data/showcase/shop-week-jaeger.json  Jaeger legacy JSON as GET /api/traces serves it
+* tests/data/showcase/manifest.jsonl, now.txt, README.md
 * tests/data/scenarios/NN-name.{otlp,jaeger}.json, one order each, plus manifest.jsonl
   and now.txt
 
@@ -845,7 +845,8 @@ def manifest(order_id, verdict, suspect, fault, last_state, note):
 
 
 # --------------------------------------------------------------------------------------
-# Demo set: data/demo/ (about a dozen orders, both formats)
+# Showcase set: tests/data/showcase/ (about a dozen hand-designed orders, both formats;
+# data/demo/ is the simulator's)
 # --------------------------------------------------------------------------------------
 # The MES host's clock runs 5 minutes slow from 2026-11-17 (its time service stopped);
 # every MES span after that is skewed, which is what ORD-2026-0013 shows most clearly.
@@ -1651,6 +1652,154 @@ def sc_client_404(ctx):
                     "HTTP CLIENT 404 in ERROR: below 500, not an error")
 
 
+# --- The workshop's real lifecycle (issue #11): endings, rework loops, order types,
+# business calendars. A manifest line may name the lifecycle file to judge by and its own
+# "now" (golden_test reads both).
+
+WORKSHOP = "data/lifecycle/workshop.json"
+HOLIDAYS_FILE_LIFECYCLE = "tests/data/lifecycles/workshop-holidays-file.json"
+
+
+def set_order_type(ctx, o, kind):
+    """order.type on the order's first span (the shop's INITIATED server span)."""
+    for sp in ctx.spans:
+        if o.attr(sp.service) in sp.attrs:
+            sp.set(("order.type", kind))
+            return
+    raise AssertionError("no span of %s" % o.oid)
+
+
+def cancel_order(ctx, o, t):
+    """CANCELLED: an operator cancels the order in CRM (an ending besides CLOSED)."""
+    path = "/api/orders/%s/cancel" % o.oid
+    srv = http_server(ctx, "crm-api", "POST", "/api/orders/{orderId}/cancel", path, 200, t,
+                      ua=OPERATOR_UA)
+    srv.set(o.attr("crm-api"))
+    d = db(ctx, "crm-api", srv, t + ctx.ms(2, 5), 2, 7, "UPDATE", "orders",
+           "UPDATE orders SET state = ?, cancelled_at = ? WHERE id = ?")
+    state_marks(srv, "attr", "CANCELLED", d.end)
+    return srv.close(d.end + ctx.ms(1, 4))
+
+
+def approved_and_started(ctx, o, t_submit, t_approve, t_start):
+    prefix(ctx, o, t_submit)
+    a = approve(ctx, o, t_approve)
+    production_intake(ctx, o, a["producer"], a["producer"].end + ctx.ms(8, 90))
+    mes_action(ctx, o, t_start, "MANUFACTURING_STARTED")
+
+
+def sc_cancelled(ctx):
+    """COMPLETED (ending CANCELLED). Priced 12 d ago, never approved: the customer changed
+    their mind and an operator cancelled it in CRM 11 d ago. Without the ending it would be
+    LOST by time (12 d > 3 x 2 d)."""
+    o = Order("ORD-2026-0143")
+    prefix(ctx, o, ago(12, 3))
+    cancel_order(ctx, o, ago(11, 2))
+    return manifest(o.oid, "COMPLETED", None, None, "CANCELLED",
+                    "cancelled in CRM after pricing; an ending, never LOST")
+
+
+def sc_qc_loop_closed(ctx):
+    """COMPLETED with a loop. Packed 20 d ago, quality control found a defect: back to
+    manufacturing (PACKAGING -> MANUFACTURING_STARTED, a declared back-edge), completed,
+    packed, shipped and closed. A loop of count 1, not INCONSISTENT."""
+    o = Order("ORD-2026-0136")
+    approved_and_started(ctx, o, ago(30), ago(29), ago(26))
+    mes_action(ctx, o, ago(22), "MANUFACTURING_COMPLETED")
+    mes_action(ctx, o, ago(21), "PACKAGING")
+    mes_action(ctx, o, ago(20, 20), "MANUFACTURING_STARTED")
+    mes_action(ctx, o, ago(16), "MANUFACTURING_COMPLETED")
+    mes_action(ctx, o, ago(15, 20), "PACKAGING")
+    ship(ctx, o, ago(15))
+    close_order(ctx, o, ago(10))
+    return manifest(o.oid, "COMPLETED", None, None, "CLOSED",
+                    "PACKAGING -> MANUFACTURING_STARTED (quality control), then closed: loop x1")
+
+
+def sc_qc_loop_open(ctx):
+    """ON_TRACK after a loop. Completed 8 d ago, rejected by quality control 6 d ago
+    (MANUFACTURING_COMPLETED -> MANUFACTURING_STARTED): the order stands at
+    MANUFACTURING_STARTED again, expects MANUFACTURING_COMPLETED, and its 10 d count from
+    the re-entry (6 d), not from the first start (14 d ago, which would be STALLED)."""
+    o = Order("ORD-2026-0137")
+    approved_and_started(ctx, o, ago(17), ago(16), ago(14))
+    mes_action(ctx, o, ago(8), "MANUFACTURING_COMPLETED")
+    mes_action(ctx, o, ago(6), "MANUFACTURING_STARTED")
+    return manifest(o.oid, "ON_TRACK", None, None, "MANUFACTURING_STARTED",
+                    "back to manufacturing 6 d ago (loop); 10 d from the re-entry")
+
+
+def sc_express_stalled(ctx):
+    """STALLED, crm-api. An express order (order.type = express) priced 30 h ago and not
+    approved: the express set allows 1 d for PRICE_CALCULATED."""
+    o = Order("ORD-2026-0138")
+    prefix(ctx, o, ago(1, 6), upload=False)
+    set_order_type(ctx, o, "express")
+    return manifest(o.oid, "STALLED", "crm-api", "stalled-by-people", "PRICE_CALCULATED",
+                    "express: 1 d for approval, priced 30 h ago")
+
+
+def sc_custom_on_track(ctx):
+    """ON_TRACK. The same timing as the express order, but order.type = custom: its set
+    keeps the state's own 2 d."""
+    o = Order("ORD-2026-0139")
+    prefix(ctx, o, ago(1, 6))
+    set_order_type(ctx, o, "custom")
+    return manifest(o.oid, "ON_TRACK", None, None, "PRICE_CALCULATED",
+                    "custom: 2 d for approval, priced 30 h ago")
+
+
+def sc_weekend_workshop(ctx):
+    """ON_TRACK under data/lifecycle/workshop.json. Priced on Friday 13 November at 17:00
+    Moscow time, looked at on Monday 16 November at 10:00: two working hours of the 2
+    working days (18 h) for approval. In wall time (default.json) it would be STALLED."""
+    o = Order("ORD-2026-0140")
+    prefix(ctx, o, T("2026-11-13T13:59:50"), upload=False)
+    row = manifest(o.oid, "ON_TRACK", None, None, "PRICE_CALCULATED",
+                   "weekend in the workshop calendar: 2 working hours of 18")
+    row.update(lifecycle=WORKSHOP, now="2026-11-16T07:00:00Z")
+    return row
+
+
+def sc_holiday_from_file(ctx):
+    """ON_TRACK under a lifecycle whose workshop calendar reads its holidays from
+    data/calendars/ru-2026.txt. Priced on Tuesday 3 November at 10:00 Moscow time, looked at
+    on Thursday 5 November at 17:30: 4 November (Unity Day) is a holiday, so 16.5 working
+    hours of 18 have passed; counting 4 November it would be STALLED."""
+    o = Order("ORD-2026-0141")
+    prefix(ctx, o, T("2026-11-03T06:59:50"), upload=False)
+    row = manifest(o.oid, "ON_TRACK", None, None, "PRICE_CALCULATED",
+                   "4 November is a holiday from the holidays file")
+    row.update(lifecycle=HOLIDAYS_FILE_LIFECYCLE, now="2026-11-05T14:30:00Z")
+    return row
+
+
+def sc_undeclared_back_edge(ctx):
+    """INCONSISTENT. Started in MES 3 d ago, then approved again in CRM 1 d ago: going
+    back from MANUFACTURING_STARTED to MANUFACTURING_APPROVED is no declared back-edge."""
+    o = Order("ORD-2026-0142")
+    approved_and_started(ctx, o, ago(6), ago(5), ago(3))
+    approve(ctx, o, ago(1), publish_to=None)
+    return manifest(o.oid, "INCONSISTENT", None, None, "MANUFACTURING_STARTED",
+                    "MANUFACTURING_STARTED -> MANUFACTURING_APPROVED is not a declared "
+                    "back-edge")
+
+
+def holidays_file_lifecycle():
+    """workshop.json with its inline holidays replaced by data/calendars/ru-2026.txt."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, WORKSHOP)
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    doc["name"] = "workshop-holidays-file"
+    doc["comment"] = ("Generated by scripts/make_demo_data.py from %s for the golden test of "
+                      "a holidays file: the workshop calendar reads its holidays from "
+                      "data/calendars/ru-2026.txt (relative to this file)." % WORKSHOP)
+    workshop = doc["calendars"]["workshop"]
+    del workshop["holidays"]
+    workshop["holidays_file"] = "../../../data/calendars/ru-2026.txt"
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
 SCENARIOS = [
     ("lost-in-queue", sc_lost_in_queue),
     ("consumer-error", sc_consumer_error),
@@ -1686,6 +1835,14 @@ SCENARIOS = [
     ("fresh-cart", sc_fresh_cart),
     ("upload-error-before-submit", sc_upload_error_abandoned),
     ("http-client-404", sc_client_404),
+    ("cancelled", sc_cancelled),
+    ("qc-loop-closed", sc_qc_loop_closed),
+    ("qc-loop-open", sc_qc_loop_open),
+    ("express-stalled", sc_express_stalled),
+    ("custom-on-track", sc_custom_on_track),
+    ("weekend-workshop", sc_weekend_workshop),
+    ("holiday-from-file", sc_holiday_from_file),
+    ("undeclared-back-edge", sc_undeclared_back_edge),
 ]
 
 
@@ -1959,6 +2116,9 @@ def dump_jsonl(rows):
     return text
 
 
+SHOWCASE = "tests/data/showcase/"
+
+
 def build_demo():
     files = {}
     spans, rows, readme = [], [], []
@@ -1983,23 +2143,27 @@ def build_demo():
     jaeger = jaeger_document([s for s in spans if s.dest == "jaeger"], RESOURCES)
     check_otlp(otlp)
     check_jaeger(jaeger)
-    files["data/demo/shop-week-otlp.json"] = dump(otlp)
-    files["data/demo/shop-week-jaeger.json"] = dump(jaeger)
-    files["data/demo/manifest.jsonl"] = dump_jsonl(rows)
-    files["data/demo/now.txt"] = NOW_TEXT + "\n"
-    files["data/demo/README.md"] = DEMO_README % "\n".join(readme)
+    files[SHOWCASE + "shop-week-otlp.json"] = dump(otlp)
+    files[SHOWCASE + "shop-week-jaeger.json"] = dump(jaeger)
+    files[SHOWCASE + "manifest.jsonl"] = dump_jsonl(rows)
+    files[SHOWCASE + "now.txt"] = NOW_TEXT + "\n"
+    files[SHOWCASE + "README.md"] = DEMO_README % "\n".join(readme)
     return files
 
 
-DEMO_README = """# Demo data
+DEMO_README = """# Showcase data
 
-A small, realistic set of traces of the jewellery workshop's order system (shop-api, crm-api,
-mes, RabbitMQ between them), as Jaeger stores them, with the verdict ordertrace should give each
-order. Generated, not recorded: do not edit by hand.
+A small, hand-designed set of traces of the jewellery workshop's order system (shop-api,
+crm-api, mes, RabbitMQ between them), as Jaeger stores them, with the verdict ordertrace should
+give each order: every case of lifecycle.md in about a dozen orders, in both input formats. The
+golden, enrich, personal-data and report tests pin its orders, trace ids and personal-data
+field. The bundled demo (`data/demo/`) is the simulator's. Generated, not recorded: do not edit
+by hand.
 
-    python3 scripts/make_demo_data.py           # regenerates data/demo/ and tests/data/scenarios/
-    ordertrace show --source data/demo/shop-week-otlp.json --source data/demo/shop-week-jaeger.json \\
-        --now "$(cat data/demo/now.txt)" ORD-2026-0005
+    python3 scripts/make_demo_data.py           # regenerates tests/data/showcase/ and tests/data/scenarios/
+    ordertrace show --source tests/data/showcase/shop-week-otlp.json \\
+        --source tests/data/showcase/shop-week-jaeger.json \\
+        --now "$(cat tests/data/showcase/now.txt)" ORD-2026-0005
 
 | file | what |
 |---|---|
@@ -2034,6 +2198,7 @@ def build_scenarios():
         files["tests/data/scenarios/" + name] = dump(doc)
         rows.append(dict([("file", name)] + list(row.items())))
     files["tests/data/scenarios/manifest.jsonl"] = dump_jsonl(rows)
+    files[HOLIDAYS_FILE_LIFECYCLE] = holidays_file_lifecycle()
     files["tests/data/scenarios/now.txt"] = NOW_TEXT + "\n"
     return files
 

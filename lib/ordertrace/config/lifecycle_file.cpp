@@ -1,3 +1,4 @@
+#include <ordertrace/config/holidays.hpp>
 #include <ordertrace/config/lifecycle_file.hpp>
 #include <ordertrace/util/error.hpp>
 #include <ordertrace/util/strings.hpp>
@@ -7,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <memory>
@@ -26,6 +28,8 @@ extern const std::string_view k_default_lifecycle_json;
 namespace {
 
 using nlohmann::json;
+// Calendar conversions multiply two nanosecond counts before dividing.
+__extension__ using Int128 = __int128;
 
 constexpr std::string_view k_default_source_name = "data/lifecycle/default.json (built in)";
 constexpr int k_format_version = 1;
@@ -164,7 +168,8 @@ private:
 // the source and the JSON pointer of the offending value.
 class LifecycleReader {
 public:
-  explicit LifecycleReader(std::string_view source_name) : m_source(source_name) {}
+  LifecycleReader(std::string_view source_name, std::filesystem::path base_dir)
+      : m_source(source_name), m_base_dir(std::move(base_dir)) {}
 
   lifecycle::Definition read(const json& document) {
     if (!document.is_object()) {
@@ -173,7 +178,8 @@ public:
     check_keys(document, "",
                {"comment", "version", "name", "states", "commitment_state", "lost_factor",
                 "order_id_keys", "status_attribute", "status_event", "services", "addresses",
-                "rules", "redaction"});
+                "rules", "redaction", "endings", "back_edges", "order_types", "calendars",
+                "hints"});
     lifecycle::Definition definition;
     if (const json* version = find(document, "version")) {
       if (!version->is_number_integer() || *version != k_format_version) {
@@ -187,12 +193,17 @@ public:
                !stem.empty()) {
       definition.name = stem;
     }
+    read_calendars(document, definition);
     read_states(document, definition);
     read_services(document, definition);
+    read_endings(document, definition);
     read_contract(document, definition);
     read_rules(document, definition);
     read_addresses(document, definition);
     read_redaction(document, definition);
+    read_back_edges(document, definition);
+    read_order_types(document, definition);
+    read_hints(document, definition);
     return definition;
   }
 
@@ -289,7 +300,8 @@ private:
       const json& entry = states[i];
       expect_type(entry, pointer, json::value_t::object, "an object");
       check_keys(entry, pointer,
-                 {"name", "owner", "required", "allowance", "queues", "description", "comment"});
+                 {"name", "owner", "required", "allowance", "queues", "calendar", "description",
+                  "comment"});
       lifecycle::StateDefinition state;
       state.name = non_empty_string(require(entry, pointer, "name"), child(pointer, "name"));
       for (std::size_t j = 0; j < m_state_names.size(); ++j) {
@@ -307,7 +319,19 @@ private:
         expect_type(*description, child(pointer, "description"), json::value_t::string, "a string");
       }
       const bool last = i + 1 == states.size();
-      read_allowance(entry, pointer, last, state);
+      if (const json* calendar = find(entry, "calendar"); calendar && !calendar->is_null()) {
+        const std::string name = non_empty_string(*calendar, child(pointer, "calendar"));
+        if (!definition.calendars.contains(name)) {
+          fail_unknown(child(pointer, "calendar"), "calendar", name, m_calendar_names,
+                       m_calendar_names.empty() ? "the file declares no \"calendars\"" : "");
+        }
+        if (last) {
+          fail(child(pointer, "calendar"),
+               "the last state has no allowance to count in a calendar");
+        }
+        state.calendar = name;
+      }
+      read_allowance(entry, pointer, last, state, definition);
       if (const json* queues = find(entry, "queues")) {
         if (last && !queues->empty()) {
           fail(child(pointer, "queues"), "the last state has no transition for a queue to carry");
@@ -322,7 +346,8 @@ private:
   }
 
   void read_allowance(const json& entry, const std::string& pointer, bool last,
-                      lifecycle::StateDefinition& state) const {
+                      lifecycle::StateDefinition& state,
+                      const lifecycle::Definition& definition) const {
     const json* allowance = find(entry, "allowance");
     const std::string allowance_pointer = child(pointer, "allowance");
     if (last) {
@@ -339,20 +364,65 @@ private:
       fail(allowance_pointer, "null is allowed only on the last state; every other state needs "
                               "an allowance");
     }
-    expect_type(*allowance, allowance_pointer, json::value_t::string,
-                "a duration string such as \"15m\"");
-    const std::string text = allowance->get<std::string>();
-    const std::optional<std::int64_t> duration = util::parse_duration(text);
-    if (!duration) {
-      fail(allowance_pointer,
+    const lifecycle::Calendar* calendar =
+        state.calendar ? &definition.calendars.at(*state.calendar) : nullptr;
+    state.allowance = duration(*allowance, allowance_pointer, calendar);
+  }
+
+  // A duration string; under a calendar a day is a working day and a week the working days
+  // of a week ("2d" = 2 x 9 h for 09:00-18:00), hours and less are working hours.
+  std::int64_t duration(const json& value, const std::string& pointer,
+                        const lifecycle::Calendar* calendar) const {
+    expect_type(value, pointer, json::value_t::string, "a duration string such as \"15m\"");
+    const std::string text = value.get<std::string>();
+    const std::optional<std::int64_t> wall = util::parse_duration(text);
+    if (!wall) {
+      fail(pointer,
            fmt::format("\"{}\" is not a duration (for example \"15m\", \"2d\", \"1h30m\"; units "
                        "ns us ms s m h d w)",
                        text));
     }
-    if (*duration <= 0) {
-      fail(allowance_pointer, "must be longer than 0s");
+    if (*wall <= 0) {
+      fail(pointer, "must be longer than 0s");
     }
-    state.allowance = *duration;
+    if (calendar == nullptr) {
+      return *wall;
+    }
+    // Re-read part by part: parse_duration accepted the whole, so each part parses.
+    constexpr std::int64_t k_day = 24 * 3600 * util::k_ns_per_second;
+    const auto working_days_a_week = static_cast<std::int64_t>(
+        std::count(calendar->working_weekdays.begin(), calendar->working_weekdays.end(), true));
+    std::int64_t total = 0;
+    std::size_t at = 0;
+    while (at < text.size()) {
+      if (text[at] == ' ') {
+        ++at;
+        continue;
+      }
+      std::size_t end = at;
+      while (end < text.size() &&
+             (std::isdigit(static_cast<unsigned char>(text[end])) != 0 || text[end] == '.')) {
+        ++end;
+      }
+      const std::size_t unit_start = end;
+      while (end < text.size() && std::islower(static_cast<unsigned char>(text[end])) != 0) {
+        ++end;
+      }
+      const std::string unit = text.substr(unit_start, end - unit_start);
+      const auto part = static_cast<Int128>(*util::parse_duration(text.substr(at, end - at)));
+      Int128 counted = part;
+      if (unit == "d") {
+        counted = part * calendar->working_day_ns() / k_day;
+      } else if (unit == "w") {
+        counted = part * calendar->working_day_ns() * working_days_a_week / (7 * k_day);
+      }
+      total += static_cast<std::int64_t>(counted);
+      at = end;
+    }
+    if (total <= 0) {
+      fail(pointer, fmt::format("is no working time in calendar \"{}\"", calendar->name));
+    }
+    return total;
   }
 
   void read_services(const json& document, lifecycle::Definition& definition) {
@@ -435,8 +505,10 @@ private:
           non_empty_string(require(entry, pointer, "service"), child(pointer, "service"));
       check_service(rule.service, child(pointer, "service"), definition);
       rule.state = non_empty_string(require(entry, pointer, "state"), child(pointer, "state"));
-      if (!definition.index_of(rule.state)) {
-        fail_unknown(child(pointer, "state"), "state", rule.state, m_state_names, "");
+      if (!definition.index_of(rule.state) && !definition.ending_index_of(rule.state)) {
+        std::vector<std::string> known = m_state_names;
+        known.insert(known.end(), m_ending_names.begin(), m_ending_names.end());
+        fail_unknown(child(pointer, "state"), "state", rule.state, known, "");
       }
       if (const json* operation = find(entry, "operation")) {
         rule.operation = non_empty_string(*operation, child(pointer, "operation"));
@@ -533,8 +605,337 @@ private:
     }
   }
 
+  // "calendars": {"workshop": {"time_zone", "hours", "weekdays", "holidays", "holidays_file"}}.
+  void read_calendars(const json& document, lifecycle::Definition& definition) {
+    const json* calendars = find(document, "calendars");
+    if (calendars == nullptr) {
+      return;
+    }
+    expect_type(*calendars, "/calendars", json::value_t::object,
+                "an object mapping calendar names to calendars");
+    for (const auto& [name, entry] : calendars->items()) {
+      if (name == "comment") {
+        continue;
+      }
+      const std::string pointer = child("/calendars", name);
+      if (name.empty()) {
+        fail(pointer, "a calendar name must not be empty");
+      }
+      expect_type(entry, pointer, json::value_t::object, "an object");
+      check_keys(entry, pointer,
+                 {"time_zone", "hours", "weekdays", "holidays", "holidays_file", "description",
+                  "comment"});
+      lifecycle::Calendar calendar;
+      calendar.name = name;
+      const std::string zone =
+          non_empty_string(require(entry, pointer, "time_zone"), child(pointer, "time_zone"));
+      auto found = util::TimeZone::find(zone);
+      if (!found) {
+        fail(
+            child(pointer, "time_zone"),
+            fmt::format("unknown time zone \"{}\" (an IANA name such as \"Europe/Moscow\")", zone));
+      }
+      calendar.zone = *found;
+      if (const json* hours = find(entry, "hours")) {
+        read_hours(*hours, child(pointer, "hours"), calendar);
+      }
+      if (const json* weekdays = find(entry, "weekdays")) {
+        read_weekdays(*weekdays, child(pointer, "weekdays"), calendar);
+      }
+      if (const json* holidays = find(entry, "holidays")) {
+        expect_type(*holidays, child(pointer, "holidays"), json::value_t::array,
+                    "an array of dates \"YYYY-MM-DD\"");
+        for (std::size_t i = 0; i < holidays->size(); ++i) {
+          const std::string at = child(child(pointer, "holidays"), i);
+          const std::string text = non_empty_string((*holidays)[i], at);
+          const auto date = parse_calendar_date(text);
+          if (!date) {
+            fail(at, fmt::format("\"{}\" is not a date \"YYYY-MM-DD\"", text));
+          }
+          calendar.holidays.push_back(*date);
+        }
+      }
+      if (const json* file = find(entry, "holidays_file")) {
+        const std::filesystem::path path =
+            m_base_dir / non_empty_string(*file, child(pointer, "holidays_file"));
+        std::vector<lifecycle::CalendarDate> dates;
+        try {
+          dates = load_holidays_file(path);
+        } catch (const Error& error) {
+          fail(child(pointer, "holidays_file"), error.what());
+        }
+        calendar.holidays.insert(calendar.holidays.end(), dates.begin(), dates.end());
+      }
+      std::sort(calendar.holidays.begin(), calendar.holidays.end());
+      calendar.holidays.erase(std::unique(calendar.holidays.begin(), calendar.holidays.end()),
+                              calendar.holidays.end());
+      m_calendar_names.push_back(name);
+      definition.calendars.emplace(name, std::move(calendar));
+    }
+  }
+
+  // "09:00-18:00": working hours of a working day, local to the calendar's zone.
+  void read_hours(const json& value, const std::string& pointer,
+                  lifecycle::Calendar& calendar) const {
+    const std::string text = non_empty_string(value, pointer);
+    auto minute_of = [](std::string_view clock) -> std::optional<int> {
+      if (clock.size() != 5 || clock[2] != ':' ||
+          !std::isdigit(static_cast<unsigned char>(clock[0])) ||
+          !std::isdigit(static_cast<unsigned char>(clock[1])) ||
+          !std::isdigit(static_cast<unsigned char>(clock[3])) ||
+          !std::isdigit(static_cast<unsigned char>(clock[4]))) {
+        return std::nullopt;
+      }
+      const int hour = (clock[0] - '0') * 10 + (clock[1] - '0');
+      const int minute = (clock[3] - '0') * 10 + (clock[4] - '0');
+      if (minute > 59 || hour > 24 || (hour == 24 && minute != 0)) {
+        return std::nullopt;
+      }
+      return hour * 60 + minute;
+    };
+    const std::size_t dash = text.find('-');
+    const auto start = dash == std::string::npos ? std::nullopt : minute_of(text.substr(0, dash));
+    const auto end = dash == std::string::npos ? std::nullopt : minute_of(text.substr(dash + 1));
+    if (!start || !end) {
+      fail(pointer, fmt::format("\"{}\" is not working hours \"HH:MM-HH:MM\" (for example "
+                                "\"09:00-18:00\")",
+                                text));
+    }
+    if (*end <= *start) {
+      fail(pointer, fmt::format("\"{}\": the working day must end after it starts", text));
+    }
+    calendar.day_start_minute = *start;
+    calendar.day_end_minute = *end;
+  }
+
+  void read_weekdays(const json& value, const std::string& pointer,
+                     lifecycle::Calendar& calendar) const {
+    static const std::vector<std::string> k_names = {"mon", "tue", "wed", "thu",
+                                                     "fri", "sat", "sun"};
+    expect_type(value, pointer, json::value_t::array, "an array of weekday names (\"mon\", ...)");
+    calendar.working_weekdays.fill(false);
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const std::string at = child(pointer, i);
+      const std::string name = non_empty_string(value[i], at);
+      const auto it = std::find(k_names.begin(), k_names.end(), name);
+      if (it == k_names.end()) {
+        fail_unknown(at, "weekday", name, k_names, "mon tue wed thu fri sat sun");
+      }
+      auto& working = calendar.working_weekdays[static_cast<std::size_t>(it - k_names.begin())];
+      if (working) {
+        fail(at, fmt::format("duplicate weekday \"{}\"", name));
+      }
+      working = true;
+    }
+  }
+
+  // "endings": [{"name": "CANCELLED", "owner": "crm-api"}]: terminal states besides the last.
+  void read_endings(const json& document, lifecycle::Definition& definition) {
+    const json* endings = find(document, "endings");
+    if (endings == nullptr) {
+      return;
+    }
+    expect_type(*endings, "/endings", json::value_t::array, "an array of endings");
+    for (std::size_t i = 0; i < endings->size(); ++i) {
+      const std::string pointer = child("/endings", i);
+      const json& entry = (*endings)[i];
+      expect_type(entry, pointer, json::value_t::object, "an object");
+      check_keys(entry, pointer, {"name", "owner", "description", "comment"});
+      lifecycle::EndingDefinition ending;
+      ending.name = non_empty_string(require(entry, pointer, "name"), child(pointer, "name"));
+      if (definition.index_of(ending.name)) {
+        fail(child(pointer, "name"),
+             fmt::format("\"{}\" is already a state; an ending must have a name of its own",
+                         ending.name));
+      }
+      if (definition.ending_index_of(ending.name)) {
+        fail(child(pointer, "name"), fmt::format("duplicate ending \"{}\"", ending.name));
+      }
+      ending.owner = non_empty_string(require(entry, pointer, "owner"), child(pointer, "owner"));
+      check_service(ending.owner, child(pointer, "owner"), definition);
+      if (const json* description = find(entry, "description")) {
+        expect_type(*description, child(pointer, "description"), json::value_t::string, "a string");
+      }
+      m_ending_names.push_back(ending.name);
+      definition.endings.push_back(std::move(ending));
+    }
+  }
+
+  // "back_edges": [{"from": "PACKAGING", "to": "MANUFACTURING_STARTED"}]: declared rework.
+  void read_back_edges(const json& document, lifecycle::Definition& definition) const {
+    const json* edges = find(document, "back_edges");
+    if (edges == nullptr) {
+      return;
+    }
+    expect_type(*edges, "/back_edges", json::value_t::array, "an array of back-edges");
+    for (std::size_t i = 0; i < edges->size(); ++i) {
+      const std::string pointer = child("/back_edges", i);
+      const json& entry = (*edges)[i];
+      expect_type(entry, pointer, json::value_t::object, "an object");
+      check_keys(entry, pointer, {"from", "to", "description", "comment"});
+      lifecycle::BackEdge edge;
+      edge.from_state =
+          state_name(require(entry, pointer, "from"), child(pointer, "from"), definition);
+      edge.to_state = state_name(require(entry, pointer, "to"), child(pointer, "to"), definition);
+      if (*definition.index_of(edge.to_state) >= *definition.index_of(edge.from_state)) {
+        fail(pointer, fmt::format("{} does not come before {}: a back-edge goes back in the "
+                                  "lifecycle",
+                                  edge.to_state, edge.from_state));
+      }
+      if (definition.is_back_edge(edge.from_state, edge.to_state)) {
+        fail(pointer, fmt::format("duplicate back-edge {} -> {}", edge.from_state, edge.to_state));
+      }
+      definition.back_edges.push_back(std::move(edge));
+    }
+  }
+
+  // A string naming a state of the lifecycle (endings are not states here).
+  std::string state_name(const json& value, const std::string& pointer,
+                         const lifecycle::Definition& definition) const {
+    std::string name = non_empty_string(value, pointer);
+    if (!definition.index_of(name)) {
+      const bool is_ending = definition.ending_index_of(name).has_value();
+      fail_unknown(pointer, "state", name, m_state_names,
+                   is_ending ? "an ending, not a state of the lifecycle" : "");
+    }
+    return name;
+  }
+
+  // "order_types": {"attribute": "order.type", "sets": {"express": {"SUBMITTED": "5m"}}}.
+  void read_order_types(const json& document, lifecycle::Definition& definition) const {
+    const json* types = find(document, "order_types");
+    if (types == nullptr) {
+      return;
+    }
+    expect_type(*types, "/order_types", json::value_t::object, "an object");
+    check_keys(*types, "/order_types", {"attribute", "sets", "comment"});
+    if (const json* attribute = find(*types, "attribute")) {
+      definition.order_types.attribute = non_empty_string(*attribute, "/order_types/attribute");
+    }
+    const json* sets = find(*types, "sets");
+    if (sets == nullptr) {
+      return;
+    }
+    expect_type(*sets, "/order_types/sets", json::value_t::object,
+                "an object mapping order types to allowance sets");
+    for (const auto& [type, set] : sets->items()) {
+      const std::string pointer = child("/order_types/sets", type);
+      if (type.empty()) {
+        fail(pointer, "an order type must not be empty");
+      }
+      expect_type(set, pointer, json::value_t::object,
+                  "an object mapping state names to allowances");
+      std::map<std::string, std::int64_t> allowances;
+      for (const auto& [state, allowance] : set.items()) {
+        if (state == "comment") {
+          continue;
+        }
+        const std::string at = child(pointer, state);
+        const auto index = definition.index_of(state);
+        if (!index) {
+          fail_unknown(at, "state", state, m_state_names, "");
+        }
+        if (*index + 1 == definition.states.size()) {
+          fail(at, "the last state has no next state to allow time for");
+        }
+        allowances[state] = duration(allowance, at, definition.calendar_of(*index));
+      }
+      definition.order_types.sets.emplace(type, std::move(allowances));
+    }
+  }
+
+  // "hints": [{"id", "verdicts", "evidence", "state", "text": {"en", "ru"}}].
+  void read_hints(const json& document, lifecycle::Definition& definition) const {
+    const json* hints = find(document, "hints");
+    if (hints == nullptr) {
+      return;
+    }
+    static const std::vector<std::string> k_verdicts = {"STALLED", "LOST"};
+    static const std::vector<std::string> k_evidence = {"error", "unconsumed_message",
+                                                        "waiting_message", "none", "*"};
+    static const std::vector<std::string> k_placeholders = {
+        "queue", "service",    "operation", "message", "http_status",
+        "state", "next_state", "owner",     "since",   "deadline"};
+    expect_type(*hints, "/hints", json::value_t::array, "an array of hints");
+    for (std::size_t i = 0; i < hints->size(); ++i) {
+      const std::string pointer = child("/hints", i);
+      const json& entry = (*hints)[i];
+      expect_type(entry, pointer, json::value_t::object, "an object");
+      check_keys(entry, pointer, {"id", "verdicts", "evidence", "state", "text", "comment"});
+      lifecycle::Hint hint;
+      hint.id = non_empty_string(require(entry, pointer, "id"), child(pointer, "id"));
+      for (const auto& other : definition.hints) {
+        if (other.id == hint.id) {
+          fail(child(pointer, "id"), fmt::format("duplicate hint id \"{}\"", hint.id));
+        }
+      }
+      if (const json* verdicts = find(entry, "verdicts")) {
+        const auto names = string_list(*verdicts, child(pointer, "verdicts"), "verdict");
+        for (std::size_t j = 0; j < names.size(); ++j) {
+          if (names[j] == "STALLED") {
+            hint.verdicts.push_back(lifecycle::Verdict::stalled);
+          } else if (names[j] == "LOST") {
+            hint.verdicts.push_back(lifecycle::Verdict::lost);
+          } else {
+            fail_unknown(child(child(pointer, "verdicts"), j), "verdict", names[j], k_verdicts,
+                         "hints apply to STALLED and LOST");
+          }
+        }
+      }
+      if (const json* evidence = find(entry, "evidence")) {
+        hint.evidence = non_empty_string(*evidence, child(pointer, "evidence"));
+        if (std::find(k_evidence.begin(), k_evidence.end(), hint.evidence) == k_evidence.end()) {
+          fail_unknown(child(pointer, "evidence"), "evidence", hint.evidence, k_evidence,
+                       "error, unconsumed_message, waiting_message, none or *");
+        }
+      }
+      if (const json* state = find(entry, "state")) {
+        hint.state = non_empty_string(*state, child(pointer, "state"));
+        if (hint.state != "*") {
+          state_name(*state, child(pointer, "state"), definition);
+        }
+      }
+      const json& text = require(entry, pointer, "text");
+      const std::string text_pointer = child(pointer, "text");
+      expect_type(text, text_pointer, json::value_t::object,
+                  "an object mapping languages (\"en\", \"ru\") to texts");
+      for (const auto& [language, value] : text.items()) {
+        const std::string at = child(text_pointer, language);
+        std::string content = non_empty_string(value, at);
+        for (std::size_t open = content.find('{'); open != std::string::npos;
+             open = content.find('{', open + 1)) {
+          const std::size_t close = content.find('}', open);
+          if (close == std::string::npos) {
+            fail(at, "a \"{\" without its \"}\"");
+          }
+          const std::string name = content.substr(open + 1, close - open - 1);
+          if (std::find(k_placeholders.begin(), k_placeholders.end(), name) ==
+              k_placeholders.end()) {
+            fail_unknown(at, "placeholder", "{" + name + "}", wrap_braces(k_placeholders), "");
+          }
+        }
+        hint.text.emplace(language, std::move(content));
+      }
+      if (!hint.text.contains("en")) {
+        fail(text_pointer, "needs an English text (\"en\"); JSON output is in English");
+      }
+      definition.hints.push_back(std::move(hint));
+    }
+  }
+
+  static std::vector<std::string> wrap_braces(const std::vector<std::string>& names) {
+    std::vector<std::string> out;
+    for (const auto& name : names) {
+      out.push_back("{" + name + "}");
+    }
+    return out;
+  }
+
   std::string m_source;
+  std::filesystem::path m_base_dir; // holidays files are relative to the lifecycle file
   std::vector<std::string> m_state_names;
+  std::vector<std::string> m_ending_names;
+  std::vector<std::string> m_calendar_names;
   bool m_services_listed = false;
 };
 
@@ -556,7 +957,8 @@ std::string parse_error_detail(const json::parse_error& error) {
 
 } // namespace
 
-lifecycle::Definition parse_lifecycle(std::string_view text, std::string_view source_name) {
+lifecycle::Definition parse_lifecycle(std::string_view text, std::string_view source_name,
+                                      const std::filesystem::path& base_dir) {
   DuplicateKeyFinder duplicates;
   json document;
   try {
@@ -573,7 +975,7 @@ lifecycle::Definition parse_lifecycle(std::string_view text, std::string_view so
   if (!duplicates.duplicate().empty()) {
     throw_input_error(fmt::format("{}: {}: duplicate key", source_name, duplicates.duplicate()));
   }
-  LifecycleReader reader(source_name);
+  LifecycleReader reader(source_name, base_dir);
   return reader.read(document);
 }
 
@@ -595,7 +997,7 @@ lifecycle::Definition load_lifecycle_file(const std::filesystem::path& path) {
     throw_input_error(fmt::format("{}: cannot read lifecycle file: {}", name,
                                   std::generic_category().message(errno)));
   }
-  return parse_lifecycle(text, name);
+  return parse_lifecycle(text, name, path.parent_path());
 }
 
 lifecycle::Definition default_lifecycle() {

@@ -3,6 +3,9 @@
 // the mapping rules for services that cannot be changed. Loaded and validated by
 // config/lifecycle_file; the engine only reads it.
 
+#include <ordertrace/lifecycle/assessment.hpp>
+#include <ordertrace/lifecycle/calendar.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -24,6 +27,40 @@ struct StateDefinition {
   std::optional<Nanoseconds> allowance;
   // Queues (destination names) that carry the transition from this state to the next.
   std::vector<std::string> queues;
+  // Name of the business calendar the allowance is counted in (Definition::calendars);
+  // nullopt: wall time.
+  std::optional<std::string> calendar;
+};
+
+// A terminal state besides the final one ("CANCELLED", "REFUNDED"), reachable from any
+// state: an order that reaches it is COMPLETED by that ending.
+struct EndingDefinition {
+  std::string name;
+  std::string owner;
+};
+
+// A declared rework loop: going back from `from_state` to `to_state` is a loop, not an
+// inconsistency (quality control sends a piece back to manufacturing).
+struct BackEdge {
+  std::string from_state;
+  std::string to_state;
+};
+
+// Allowances per order type: the value of `attribute` on the order's spans names a set
+// whose entries override the states' own allowances (already in calendar units).
+struct OrderTypes {
+  std::string attribute = "order.type";
+  std::map<std::string, std::map<std::string, Nanoseconds>> sets; // type -> state -> allowance
+};
+
+// A next-step hint for STALLED and LOST orders; the first that matches wins.
+struct Hint {
+  std::string id;
+  std::vector<Verdict> verdicts; // empty: STALLED and LOST
+  // "error", "unconsumed_message", "waiting_message", "none" (no such evidence) or "*".
+  std::string evidence = "*";
+  std::string state = "*";                 // the last state reached, or "*"
+  std::map<std::string, std::string> text; // language -> text with {placeholders}
 };
 
 // service + operation-name glob and/or attribute glob -> state. Globs know '*' and '?'.
@@ -68,9 +105,22 @@ struct Definition {
   std::vector<std::string> services;
   // Personal data to keep out of every output (the "redaction" object of the file).
   RedactionRules redaction;
+  // Terminal states besides the final one.
+  std::vector<EndingDefinition> endings;
+  std::vector<BackEdge> back_edges;
+  OrderTypes order_types;
+  // Business calendars by name; states refer to them by StateDefinition::calendar.
+  std::map<std::string, Calendar> calendars;
+  std::vector<Hint> hints;
 
   // Index of the state with that name, or nullopt.
   std::optional<std::size_t> index_of(std::string_view state) const;
+  // Index of the ending with that name, or nullopt.
+  std::optional<std::size_t> ending_index_of(std::string_view ending) const;
+  // True when going back from `from_state` to `to_state` is a declared back-edge.
+  bool is_back_edge(std::string_view from_state, std::string_view to_state) const;
+  // The calendar a state's allowance is counted in, or nullptr for wall time.
+  const Calendar* calendar_of(std::size_t state) const;
 };
 
 } // namespace ordertrace::lifecycle

@@ -42,14 +42,20 @@ public:
     find_order_spans();
     if (m_order_spans.empty()) {
       m_result.verdict = Verdict::not_found;
+      m_result.not_found_reason = "never_seen";
       m_result.reason =
           fmt::format("no span carries order id \"{}\" in the searched data", m_order_id);
       return std::move(m_result);
     }
     describe_spans();
+    find_order_type();
     extract_signals();
     correct_skew();
     build_timeline();
+    if (m_ending) {
+      decide_ending();
+      return std::move(m_result);
+    }
     if (m_first.empty()) {
       // Spans of the order exist but none says a state: nothing to judge progress by.
       m_result.verdict = Verdict::inconsistent;
@@ -222,6 +228,23 @@ private:
     }
   }
 
+  // A state or ending named by `order.status` or a rule; anything else is unknown.
+  void add_named_signal(const std::string& name, std::size_t span, std::int64_t time,
+                        StateSource source) {
+    if (auto state = m_definition.index_of(name)) {
+      add_signal(*state, span, time, source);
+    } else if (auto ending = m_definition.ending_index_of(name)) {
+      for (const auto& signal : m_ending_signals) {
+        if (signal.span == span && signal.state == *ending) {
+          return;
+        }
+      }
+      m_ending_signals.push_back({*ending, span, time, time, source});
+    } else {
+      note_unknown_state(name, m_graph.span(span));
+    }
+  }
+
   void extract_signals() {
     for (std::size_t i : m_order_spans) {
       const auto& span = m_graph.span(i);
@@ -232,19 +255,11 @@ private:
         }
         if (auto name =
                 model::find_attribute_text(event.attributes, m_definition.status_attribute)) {
-          if (auto state = m_definition.index_of(*name)) {
-            add_signal(*state, i, event.time_ns, StateSource::event);
-          } else {
-            note_unknown_state(*name, span);
-          }
+          add_named_signal(*name, i, event.time_ns, StateSource::event);
         }
       }
       if (auto name = model::find_attribute_text(span.attributes, m_definition.status_attribute)) {
-        if (auto state = m_definition.index_of(*name)) {
-          add_signal(*state, i, span.end_ns, StateSource::attribute);
-        } else {
-          note_unknown_state(*name, span);
-        }
+        add_named_signal(*name, i, span.end_ns, StateSource::attribute);
       }
       // A rule only reads the operation name, so a failed call cannot have reached the state.
       if (is_error(span)) {
@@ -252,9 +267,7 @@ private:
       }
       for (const auto& rule : m_definition.rules) {
         if (rule_matches(rule, span)) {
-          if (auto state = m_definition.index_of(rule.state)) {
-            add_signal(*state, i, span.end_ns, StateSource::rule);
-          }
+          add_named_signal(rule.state, i, span.end_ns, StateSource::rule);
         }
       }
     }
@@ -329,6 +342,9 @@ private:
     for (auto& signal : m_signals) {
       signal.corrected_ns = signal.time_ns + skew_of(signal.span);
     }
+    for (auto& signal : m_ending_signals) {
+      signal.corrected_ns = signal.time_ns + skew_of(signal.span);
+    }
   }
 
   std::int64_t skew_of(std::size_t span) const {
@@ -399,10 +415,17 @@ private:
         it->second = signal;
       }
     }
+    follow_loops();
     std::map<std::size_t, int> repeats;
-    for (const auto& signal : m_signals) {
+    for (std::size_t i = 0; i < m_signals.size(); ++i) {
+      const Signal& signal = m_signals[i];
       const Signal& first = m_first.at(signal.state);
       if (same_call(signal.span, first.span)) {
+        continue;
+      }
+      if (m_loop_pass[i]) {
+        // A pass after a rework loop: kept (the last state may be one), not a redelivery.
+        m_result.repeats.push_back(to_transition(signal));
         continue;
       }
       ++repeats[signal.state];
@@ -418,13 +441,16 @@ private:
       transition.repeats = repeats[state];
       m_result.timeline.push_back(std::move(transition));
     }
+    find_ending();
     if (m_first.empty()) {
       return; // no state reported: run() judges that, and there is no last state
     }
-    m_last = m_first.rbegin()->first;
-    const Signal& last = m_first.rbegin()->second;
+    // The order stands where its latest pass is: after a rework loop that is the state it
+    // went back to (or reached since), counted from the re-entry, not the furthest state.
+    m_last = m_position ? m_position->state : m_first.rbegin()->first;
+    m_last_signal = m_position ? *m_position : m_first.rbegin()->second;
     m_result.last_state = m_definition.states[m_last].name;
-    m_result.last_state_time_ns = last.corrected_ns;
+    m_result.last_state_time_ns = m_last_signal.corrected_ns;
 
     for (std::size_t i = 0; i < m_last; ++i) {
       if (m_definition.states[i].required && !m_first.contains(i)) {
@@ -439,13 +465,142 @@ private:
         stage.from_state = m_definition.states[previous->state].name;
         stage.to_state = m_definition.states[state].name;
         stage.duration_ns = std::max<std::int64_t>(0, signal.corrected_ns - previous->corrected_ns);
-        stage.allowance_ns = m_definition.states[previous->state].allowance;
-        stage.over_allowance = stage.allowance_ns && stage.duration_ns > *stage.allowance_ns;
+        stage.allowance_ns = allowance_of(previous->state);
+        if (stage.allowance_ns) {
+          const Calendar* calendar = m_definition.calendar_of(previous->state);
+          const std::int64_t counted =
+              calendar ? calendar->working_time(previous->corrected_ns, signal.corrected_ns)
+                       : stage.duration_ns;
+          stage.over_allowance = counted > *stage.allowance_ns;
+        }
         m_result.stages.push_back(std::move(stage));
       }
       previous = &signal;
     }
     find_out_of_order();
+  }
+
+  // The consumer span whose message `span` was handled under (itself or an ancestor), or
+  // nullopt: two signals under the same message are one delivery and its redelivery.
+  std::optional<std::size_t> handled_message(std::size_t span) const {
+    std::size_t steps = 0;
+    for (std::optional<std::size_t> at = span; at && steps <= m_graph.size(); ++steps) {
+      if (auto message = consumed_message(*at)) {
+        return message;
+      }
+      at = m_graph.parent(*at);
+    }
+    return std::nullopt;
+  }
+
+  // True when an earlier signal of the same state handled the same message (a redelivery).
+  bool repeats_earlier_delivery(std::size_t index) const {
+    const Signal& signal = m_signals[index];
+    const auto message = handled_message(signal.span);
+    if (!message) {
+      return false;
+    }
+    for (std::size_t j = 0; j < m_signals.size(); ++j) {
+      const Signal& other = m_signals[j];
+      if (j != index && other.state == signal.state && other.corrected_ns <= signal.corrected_ns &&
+          handled_message(other.span) == message) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Walks the signals in time order and tells rework loops (a declared back-edge) from
+  // redeliveries (the same state again, no going back) and from undeclared back-steps,
+  // which are out of sequence.
+  void follow_loops() {
+    m_loop_pass.assign(m_signals.size(), false);
+    std::vector<std::size_t> order(m_signals.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      order[i] = i;
+    }
+    std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
+      return m_signals[a].corrected_ns < m_signals[b].corrected_ns;
+    });
+    std::vector<std::size_t> seen;       // signals walked so far
+    std::optional<std::size_t> position; // index into m_signals of the current position
+    bool looped = false;
+    std::map<std::pair<std::size_t, std::size_t>, int> loops;
+    std::vector<std::pair<std::size_t, std::size_t>> loop_order;
+    for (std::size_t i : order) {
+      const Signal& signal = m_signals[i];
+      const bool of_first = same_call(signal.span, m_first.at(signal.state).span);
+      // One call reporting a state at two levels (a route and its handler) is one step.
+      const auto same_step = std::find_if(seen.begin(), seen.end(), [&](std::size_t j) {
+        return m_signals[j].state == signal.state && same_call(m_signals[j].span, signal.span);
+      });
+      if (same_step != seen.end()) {
+        m_loop_pass[i] = m_loop_pass[*same_step];
+        continue;
+      }
+      seen.push_back(i);
+      if (!position || signal.state > m_signals[*position].state) {
+        position = i;
+        m_loop_pass[i] = looped && !of_first;
+        continue;
+      }
+      const Signal& current = m_signals[*position];
+      if (signal.state == current.state || of_first || causally_before(signal, current) ||
+          repeats_earlier_delivery(i)) {
+        continue; // a repeat, or a first occurrence out of order (find_out_of_order's case)
+      }
+      const std::string& from = m_definition.states[current.state].name;
+      const std::string& to = m_definition.states[signal.state].name;
+      if (m_definition.is_back_edge(from, to)) {
+        const auto edge = std::make_pair(current.state, signal.state);
+        if (loops[edge]++ == 0) {
+          loop_order.push_back(edge);
+        }
+        looped = true;
+        m_loop_pass[i] = true;
+        position = i;
+        add_evidence(
+            Evidence::Kind::state, signal.span, signal.time_ns,
+            fmt::format("{} reached again after {}: a rework loop (declared back-edge)", to, from));
+        continue;
+      }
+      m_out_of_order.push_back(fmt::format(
+          "{} came again after {} (going back from {} to {} is not a declared back-edge)", to, from,
+          from, to));
+      m_out_of_order_spans.push_back({signal.span, signal.time_ns});
+      m_out_of_order_spans.push_back({current.span, current.time_ns});
+    }
+    for (const auto& edge : loop_order) {
+      m_result.loops.push_back({m_definition.states[edge.first].name,
+                                m_definition.states[edge.second].name, loops[edge]});
+    }
+    if (looped) {
+      m_position = m_signals[*position];
+    }
+  }
+
+  // The first ending reached (by time), if any; main states after it are odd, not wrong.
+  void find_ending() {
+    for (const auto& signal : m_ending_signals) {
+      if (!m_ending || signal.corrected_ns < m_ending->corrected_ns) {
+        m_ending = signal;
+      }
+    }
+    if (!m_ending) {
+      return;
+    }
+    Transition transition;
+    transition.state = m_definition.endings[m_ending->state].name;
+    transition.time_ns = m_ending->time_ns;
+    transition.corrected_time_ns = m_ending->corrected_ns;
+    transition.source = m_ending->source;
+    transition.span = pointer(m_ending->span, m_ending->time_ns);
+    for (const auto& signal : m_ending_signals) {
+      if (signal.span != m_ending->span && !same_call(signal.span, m_ending->span)) {
+        ++transition.repeats;
+      }
+    }
+    m_result.timeline.push_back(std::move(transition));
   }
 
   void find_out_of_order() {
@@ -479,7 +634,7 @@ private:
   // it, or starts at or after the transition.
   bool does_not_precede_last_state(std::size_t span) {
     if (!m_last_descendants) {
-      m_last_descendants = m_graph.descendants(m_first.at(m_last).span);
+      m_last_descendants = m_graph.descendants(m_last_signal.span);
     }
     return (*m_last_descendants)[span] || corrected_start(span) >= *m_result.last_state_time_ns;
   }
@@ -608,7 +763,7 @@ private:
   std::vector<std::size_t> unconsumed_messages() {
     std::vector<std::size_t> result;
     const auto& queues = m_definition.states[m_last].queues;
-    const auto last_descendants = m_graph.descendants(m_first.at(m_last).span);
+    const auto last_descendants = m_graph.descendants(m_last_signal.span);
     for (std::size_t i : m_order_spans) {
       if (!is_outermost_producer(i) || !does_not_precede_last_state(i)) {
         continue;
@@ -626,6 +781,105 @@ private:
 
   // --- Verdict ---------------------------------------------------------------------
 
+  // The allowance of a state for this order: its order type's set, else the state's own.
+  std::optional<std::int64_t> allowance_of(std::size_t state) const {
+    const auto& definition = m_definition.states[state];
+    if (m_allowance_set) {
+      const auto& set = m_definition.order_types.sets.at(*m_allowance_set);
+      if (auto it = set.find(definition.name); it != set.end()) {
+        return it->second;
+      }
+    }
+    return definition.allowance;
+  }
+
+  // The value of the order-type attribute on the earliest span of the order that has one.
+  void find_order_type() {
+    std::optional<std::int64_t> earliest;
+    for (std::size_t i : m_order_spans) {
+      const auto& span = m_graph.span(i);
+      auto value = model::find_attribute_text(span.attributes, m_definition.order_types.attribute);
+      if (value && !value->empty() && (!earliest || span.start_ns < *earliest)) {
+        earliest = span.start_ns;
+        m_result.order_type = *value;
+      }
+    }
+    if (!m_result.order_type) {
+      return;
+    }
+    if (m_definition.order_types.sets.contains(*m_result.order_type)) {
+      m_allowance_set = m_result.order_type;
+      m_result.allowance_set = m_result.order_type;
+    } else if (!m_definition.order_types.sets.empty()) {
+      warn(fmt::format("order type \"{}\" ({}) has no allowance set in the lifecycle; the "
+                       "states' own allowances apply",
+                       *m_result.order_type, m_definition.order_types.attribute));
+    }
+  }
+
+  // "2d" for people; under a calendar in working days and hours ("2 working days").
+  static std::string describe_allowance(std::int64_t allowance, const Calendar* calendar) {
+    if (calendar == nullptr) {
+      return util::format_duration(allowance);
+    }
+    const std::int64_t day = calendar->working_day_ns();
+    if (day <= 0) {
+      return util::format_duration(allowance) + " of working time";
+    }
+    const std::int64_t days = allowance / day;
+    const std::int64_t rest = allowance % day;
+    std::string text;
+    if (days > 0) {
+      text = fmt::format("{} working day{}", days, days == 1 ? "" : "s");
+    }
+    if (rest > 0) {
+      text += text.empty() ? "" : " ";
+      text += util::format_duration(rest) + (days > 0 ? "" : " of working time");
+    }
+    return text.empty() ? "0s" : text;
+  }
+
+  void decide_ending() {
+    const std::string& ending = m_definition.endings[m_ending->state].name;
+    m_result.verdict = Verdict::completed;
+    m_result.ending = ending;
+    const std::string when = util::format_rfc3339(m_ending->corrected_ns);
+    if (m_first.empty()) {
+      m_result.reason = fmt::format("ended as {} on {}", ending, when);
+    } else {
+      const std::size_t furthest = m_first.rbegin()->first;
+      const std::string& last = m_definition.states[m_last].name;
+      m_result.reason = m_last + 1 == m_definition.states.size()
+                            ? fmt::format("reached {}, then ended as {} on {}", last, ending, when)
+                            : fmt::format("ended as {} on {} (after {}), not by {}", ending, when,
+                                          last, m_definition.states.back().name);
+      if (m_first.at(furthest).corrected_ns > m_ending->corrected_ns &&
+          !causally_before(m_first.at(furthest), *m_ending)) {
+        warn(fmt::format("{} was reached after the order ended as {}",
+                         m_definition.states[furthest].name, ending));
+      }
+      for (const auto& state : m_result.missing_states) {
+        warn(fmt::format("required state {} was not seen (a sampling or instrumentation gap)",
+                         state));
+      }
+      for (const auto& problem : m_out_of_order) {
+        warn(problem);
+      }
+      Stage stage;
+      stage.from_state = m_definition.states[m_last].name;
+      stage.to_state = ending;
+      stage.duration_ns =
+          std::max<std::int64_t>(0, m_ending->corrected_ns - m_last_signal.corrected_ns);
+      m_result.stages.push_back(std::move(stage));
+    }
+    m_result.last_state = ending;
+    m_result.last_state_time_ns = m_ending->corrected_ns;
+    m_last_signal = *m_ending; // errors that matter are those from the ending on
+    add_evidence(Evidence::Kind::state, m_ending->span, m_ending->time_ns,
+                 fmt::format("ending {} set here", ending));
+    collect_errors_as_evidence();
+  }
+
   void decide() {
     const auto& states = m_definition.states;
     const auto& last_definition = states[m_last];
@@ -633,15 +887,21 @@ private:
     const bool final_state = m_last + 1 == states.size();
     const auto commitment = m_definition.index_of(m_definition.commitment_state).value_or(0);
     const bool committed = m_last >= commitment;
+    const std::optional<std::int64_t> allowance = allowance_of(m_last);
+    const Calendar* calendar = m_definition.calendar_of(m_last);
 
     if (!final_state) {
       m_result.expected_next_state = states[m_last + 1].name;
       m_result.expected_owner = states[m_last + 1].owner;
     }
-    m_result.allowance_ns = last_definition.allowance;
+    m_result.allowance_ns = allowance;
     m_result.waiting_ns = m_now_ns - last_time;
-    if (last_definition.allowance) {
-      m_result.deadline_ns = last_time + *last_definition.allowance;
+    if (allowance) {
+      m_result.deadline_ns =
+          calendar ? calendar->deadline(last_time, *allowance) : last_time + *allowance;
+      if (calendar) {
+        m_result.calendar = calendar->name;
+      }
     }
     if (*m_result.waiting_ns < 0) {
       warn(fmt::format("\"now\" ({}) is before the last state was reached ({})",
@@ -662,18 +922,32 @@ private:
       }
       m_result.waiting_ns.reset();
       m_result.allowance_ns.reset();
+      m_result.calendar.reset();
       collect_errors_as_evidence();
       return;
     }
 
     const std::string next = states[m_last + 1].name;
     const std::string& owner = states[m_last + 1].owner;
-    const bool allowance_run_out =
-        last_definition.allowance && *m_result.waiting_ns > *last_definition.allowance;
-    const std::string waited =
-        util::format_duration(std::max<std::int64_t>(0, *m_result.waiting_ns));
-    const std::string allowed =
-        last_definition.allowance ? util::format_duration(*last_definition.allowance) : "-";
+    const bool allowance_run_out = allowance && m_now_ns > *m_result.deadline_ns;
+    bool lost_by_time = false;
+    if (allowance) {
+      if (calendar) {
+        const auto lost_allowance =
+            static_cast<std::int64_t>(m_definition.lost_factor * static_cast<double>(*allowance));
+        lost_by_time = m_now_ns >= calendar->deadline(last_time, lost_allowance);
+      } else {
+        lost_by_time = static_cast<double>(*m_result.waiting_ns) >=
+                       m_definition.lost_factor * static_cast<double>(*allowance);
+      }
+    }
+    std::string waited = util::format_duration(std::max<std::int64_t>(0, *m_result.waiting_ns));
+    if (calendar) {
+      waited += fmt::format(" ({} of working time in calendar {})",
+                            util::format_duration(calendar->working_time(last_time, m_now_ns)),
+                            calendar->name);
+    }
+    const std::string allowed = allowance ? describe_allowance(*allowance, calendar) : "-";
 
     // With the owner's search failed, its silence proves nothing: no LOST from absence.
     const bool owner_unsearched =
@@ -698,6 +972,8 @@ private:
               "{} failed in {} ({}) after {}; {} never came", span.operation, span.service(),
               message.empty() ? "error" : message, last_definition.name, next);
           collect_errors_as_evidence();
+          m_key_evidence = evidence_of_span(Evidence::Kind::error, error);
+          fill_next_step();
           return;
         }
       }
@@ -714,11 +990,16 @@ private:
           add_message_evidence(Evidence::Kind::unconsumed_message, producer,
                                "published, never consumed: the message is stuck in the queue "
                                "or was lost by the broker");
+          m_key_evidence = m_result.evidence.size() - 1;
           collect_errors_as_evidence();
+          fill_next_step();
           return;
         }
         add_message_evidence(Evidence::Kind::waiting_message, producer,
                              "published, not consumed yet (within the allowance)");
+        if (!m_key_evidence) {
+          m_key_evidence = m_result.evidence.size() - 1;
+        }
       }
     }
     collect_errors_as_evidence();
@@ -740,7 +1021,7 @@ private:
       return;
     }
 
-    add_evidence(Evidence::Kind::state, m_first.at(m_last).span, m_first.at(m_last).time_ns,
+    add_evidence(Evidence::Kind::state, m_last_signal.span, m_last_signal.time_ns,
                  fmt::format("last state {} set here", last_definition.name));
 
     // 5. ABANDONED
@@ -758,9 +1039,7 @@ private:
       return;
     }
     // 6. LOST by time, 7. STALLED, 8. ON_TRACK
-    if (last_definition.allowance && !owner_unsearched &&
-        static_cast<double>(*m_result.waiting_ns) >=
-            m_definition.lost_factor * static_cast<double>(*last_definition.allowance)) {
+    if (lost_by_time && !owner_unsearched) {
       lost_or_stalled(Verdict::lost, owner);
       m_result.reason =
           fmt::format("no {} from {} for {} since {}: at least {}x the allowance of {}", next,
@@ -773,7 +1052,91 @@ private:
       m_result.verdict = Verdict::on_track;
       m_result.reason = fmt::format("at {} for {} of the {} allowed for {} from {}",
                                     last_definition.name, waited, allowed, next, owner);
+      return;
     }
+    if (!m_key_evidence) {
+      for (std::size_t i = 0; i < m_result.evidence.size(); ++i) {
+        if (m_result.evidence[i].kind == Evidence::Kind::error) {
+          m_key_evidence = i;
+          break;
+        }
+      }
+    }
+    fill_next_step();
+  }
+
+  std::optional<std::size_t> evidence_of_span(Evidence::Kind kind, std::size_t span) const {
+    const auto& wanted = m_graph.span(span);
+    for (std::size_t i = 0; i < m_result.evidence.size(); ++i) {
+      const auto& evidence = m_result.evidence[i];
+      if (evidence.kind == kind && evidence.span.span_id == wanted.span_id &&
+          evidence.span.trace_id == wanted.trace_id) {
+        return i;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // The first hint of the lifecycle data that matches the verdict, the deciding evidence
+  // and the last state, with every placeholder but {since} and {deadline} filled.
+  void fill_next_step() {
+    const Evidence* key = m_key_evidence ? &m_result.evidence[*m_key_evidence] : nullptr;
+    const std::string kind = key ? std::string(to_string(key->kind)) : "none";
+    const std::string& state = *m_result.last_state;
+    for (const auto& hint : m_definition.hints) {
+      const bool verdict_matches =
+          hint.verdicts.empty()
+              ? (m_result.verdict == Verdict::stalled || m_result.verdict == Verdict::lost)
+              : std::find(hint.verdicts.begin(), hint.verdicts.end(), m_result.verdict) !=
+                    hint.verdicts.end();
+      if (!verdict_matches || (hint.evidence != "*" && hint.evidence != kind) ||
+          (hint.state != "*" && hint.state != state)) {
+        continue;
+      }
+      const std::map<std::string, std::string> values = {
+          {"queue", key ? key->queue : ""},
+          {"service", key ? key->span.service : m_result.expected_owner.value_or("")},
+          {"operation", key ? key->span.operation : ""},
+          {"message", key ? key->message : ""},
+          {"http_status", key && key->http_status ? std::to_string(*key->http_status) : ""},
+          {"state", state},
+          {"next_state", m_result.expected_next_state.value_or("")},
+          {"owner", m_result.expected_owner.value_or("")}};
+      NextStep step;
+      step.hint = hint.id;
+      for (const auto& [language, text] : hint.text) {
+        step.text[language] = fill_placeholders(text, values);
+      }
+      m_result.next_step = std::move(step);
+      return;
+    }
+  }
+
+  // Replaces "{name}" for every name in `values`; other braces ({since}, {deadline}) stay.
+  static std::string fill_placeholders(const std::string& text,
+                                       const std::map<std::string, std::string>& values) {
+    std::string out;
+    std::size_t at = 0;
+    while (at < text.size()) {
+      const std::size_t open = text.find('{', at);
+      if (open == std::string::npos) {
+        break;
+      }
+      const std::size_t close = text.find('}', open);
+      if (close == std::string::npos) {
+        break;
+      }
+      out.append(text, at, open - at);
+      const auto it = values.find(text.substr(open + 1, close - open - 1));
+      if (it != values.end()) {
+        out += it->second;
+      } else {
+        out.append(text, open, close - open + 1);
+      }
+      at = close + 1;
+    }
+    out.append(text, at, std::string::npos);
+    return out;
   }
 
   void lost_or_stalled(Verdict verdict, const std::string& owner) {
@@ -847,6 +1210,14 @@ private:
   std::map<std::string, std::int64_t> m_skew;
   std::map<std::size_t, Signal> m_first; // by state index
   std::size_t m_last = 0;
+  Signal m_last_signal;                 // the signal the order's position counts from
+  std::optional<Signal> m_position;     // set after a rework loop: the latest pass
+  std::vector<bool> m_loop_pass;        // by signal: reached on a pass after a loop
+  std::vector<Signal> m_ending_signals; // state = index into Definition::endings
+  std::optional<Signal> m_ending;       // the first ending reached
+  std::optional<std::string> m_allowance_set;
+  // The evidence that decided a STALLED or LOST verdict (index into m_result.evidence).
+  std::optional<std::size_t> m_key_evidence;
   std::map<std::size_t, std::vector<bool>> m_ancestors;
   std::optional<std::vector<bool>> m_last_descendants;
   std::vector<std::string> m_out_of_order;

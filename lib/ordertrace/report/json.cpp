@@ -58,6 +58,16 @@ Json last_state(const lifecycle::Assessment& a) {
     return nullptr;
   }
   const lifecycle::Transition* transition = find_transition(a, *a.last_state);
+  // After a rework loop the order stands at a later pass of the state (assessment.hpp).
+  if (transition && a.last_state_time_ns &&
+      transition->corrected_time_ns != *a.last_state_time_ns) {
+    for (const auto& repeat : a.repeats) {
+      if (repeat.state == *a.last_state && repeat.corrected_time_ns == *a.last_state_time_ns) {
+        transition = &repeat;
+        break;
+      }
+    }
+  }
   Json out;
   out["state"] = *a.last_state;
   out["time"] = time_or_null(
@@ -136,6 +146,41 @@ Json evidence(const lifecycle::Assessment& a, const RenderOptions& options) {
   return out;
 }
 
+Json string_or_null(const std::optional<std::string>& text) {
+  return text ? Json(*text) : Json(nullptr);
+}
+
+Json loops(const lifecycle::Assessment& a) {
+  Json out = Json::array();
+  for (const auto& loop : a.loops) {
+    out.push_back({{"from", loop.from_state}, {"to", loop.to_state}, {"count", loop.count}});
+  }
+  return out;
+}
+
+// Replaces every "{name}" with `value`.
+std::string fill(std::string text, std::string_view name, const std::string& value) {
+  const std::string placeholder = "{" + std::string(name) + "}";
+  for (std::size_t at = text.find(placeholder); at != std::string::npos;
+       at = text.find(placeholder, at + value.size())) {
+    text.replace(at, placeholder.size(), value);
+  }
+  return text;
+}
+
+// The hint's English text with {since} and {deadline} as RFC 3339 UTC, as JSON stays.
+Json next_step(const lifecycle::Assessment& a) {
+  if (!a.next_step) {
+    return nullptr;
+  }
+  const auto english = a.next_step->text.find("en");
+  std::string text = english == a.next_step->text.end() ? "" : english->second;
+  text =
+      fill(text, "since", a.last_state_time_ns ? util::format_rfc3339(*a.last_state_time_ns) : "-");
+  text = fill(text, "deadline", a.deadline_ns ? util::format_rfc3339(*a.deadline_ns) : "-");
+  return {{"hint", a.next_step->hint}, {"text", text}};
+}
+
 Json to_json(const lifecycle::Assessment& unfiltered, const RenderOptions& options) {
   const lifecycle::Assessment a = redacted(unfiltered, options);
   const bool seen = !a.traces.empty() || a.first_seen_ns != 0 || a.last_seen_ns != 0;
@@ -162,6 +207,13 @@ Json to_json(const lifecycle::Assessment& unfiltered, const RenderOptions& optio
   out["last_seen"] = seen ? Json(util::format_rfc3339(a.last_seen_ns)) : Json(nullptr);
   out["now"] = util::format_rfc3339(a.now_ns);
   out["lifecycle"] = text_or_null(options.lifecycle_name);
+  out["ending"] = string_or_null(a.ending);
+  out["loops"] = loops(a);
+  out["order_type"] = string_or_null(a.order_type);
+  out["allowance_set"] = string_or_null(a.allowance_set);
+  out["calendar"] = string_or_null(a.calendar);
+  out["not_found_reason"] = string_or_null(a.not_found_reason);
+  out["next_step"] = next_step(a);
   out["schema_version"] = k_json_schema_version;
   return out;
 }

@@ -34,6 +34,7 @@ struct Case {
   fs::path golden;
   nlohmann::json expected; // the manifest line
   std::int64_t now_ns = 0;
+  fs::path lifecycle; // empty: the built-in default
 };
 
 // gtest prints a failing parameter with this instead of its bytes.
@@ -74,17 +75,27 @@ std::vector<Case> scenario_cases() {
     auto expected = nlohmann::json::parse(line);
     const std::string file = expected.at("file");
     const std::string stem = file.substr(0, file.find('.'));
+    // A line may name the lifecycle to judge by (relative to the source tree) and a "now"
+    // of its own (a weekend, a holiday).
+    const fs::path lifecycle = expected.contains("lifecycle")
+                                   ? k_source_dir / expected.at("lifecycle").get<std::string>()
+                                   : fs::path();
+    const std::int64_t line_now =
+        expected.contains("now")
+            ? util::parse_rfc3339(expected.at("now").get<std::string>()).value()
+            : now;
     cases.push_back({test_name("scenario_" + stem),
                      {dir / file},
                      k_source_dir / "tests/data/golden" / (stem + ".json"),
                      expected,
-                     now});
+                     line_now,
+                     lifecycle});
   }
   return cases;
 }
 
 std::vector<Case> demo_cases() {
-  const fs::path dir = k_source_dir / "data/demo";
+  const fs::path dir = k_source_dir / "tests/data/showcase";
   const std::int64_t now = read_now(dir / "now.txt");
   std::vector<Case> cases;
   std::ifstream manifest(dir / "manifest.jsonl");
@@ -95,7 +106,8 @@ std::vector<Case> demo_cases() {
                      {dir / "shop-week-otlp.json", dir / "shop-week-jaeger.json"},
                      k_source_dir / "tests/data/golden" / ("demo-" + order + ".json"),
                      expected,
-                     now});
+                     now,
+                     {}});
   }
   return cases;
 }
@@ -111,7 +123,8 @@ class Golden : public ::testing::TestWithParam<Case> {};
 
 TEST_P(Golden, VerdictMatchesTheManifestAndTheReportTheGoldenFile) {
   const Case& c = GetParam();
-  const auto definition = config::default_lifecycle();
+  const auto definition =
+      c.lifecycle.empty() ? config::default_lifecycle() : config::load_lifecycle_file(c.lifecycle);
   source::SpanStore store;
   source::load_files(c.files, store);
   const std::string order_id = c.expected.at("order_id");

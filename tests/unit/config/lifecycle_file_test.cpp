@@ -247,7 +247,7 @@ TEST(ParseLifecycleErrors, UnknownKeySuggestsTheNearestKnownOne) {
             "test.json: /stats: unknown key; did you mean \"states\"?");
   EXPECT_EQ(error_of(replaced(k_minimal, "\"owner\": \"crm\"", "\"owner\": \"crm\", \"xyz\": 1")),
             "test.json: /states/2/xyz: unknown key; known keys: name, owner, required, allowance, "
-            "queues, description, comment");
+            "queues, calendar, description, comment");
 }
 
 TEST(ParseLifecycleErrors, DuplicateKey) {
@@ -417,7 +417,8 @@ TEST(ParseLifecycleErrors, PointerEscapesSlashAndTilde) {
   EXPECT_EQ(error_of(replaced(k_minimal, "\"states\"", R"("a/b~c": 1, "states")")),
             "test.json: /a~1b~0c: unknown key; known keys: comment, version, name, states, "
             "commitment_state, lost_factor, order_id_keys, status_attribute, status_event, "
-            "services, addresses, rules, redaction");
+            "services, addresses, rules, redaction, endings, back_edges, order_types, calendars, "
+            "hints");
 }
 
 TEST(ParseLifecycleErrors, MessagesStayOnOneLine) {

@@ -24,7 +24,8 @@ Definition test_definition() {
   Definition d;
   auto state = [&](std::string name, std::string owner, bool required,
                    std::optional<std::int64_t> allowance, std::vector<std::string> queues = {}) {
-    d.states.push_back({std::move(name), std::move(owner), required, allowance, std::move(queues)});
+    d.states.push_back(
+        {std::move(name), std::move(owner), required, allowance, std::move(queues), {}});
   };
   state("INITIATED", "shop-api", true, 7 * k_day);
   state("FILE_UPLOADED", "shop-api", false, 7 * k_day);

@@ -166,7 +166,9 @@ TEST(JsonReport, NotFoundHasExplicitNulls) {
       "suspect": null, "last_state": null, "expected_next_state": null,
       "waiting_seconds": null, "timeline": [], "stages": [], "missing_states": [],
       "evidence": [], "warnings": [], "traces": [], "first_seen": null, "last_seen": null,
-      "now": "2026-08-20T10:00:00Z", "lifecycle": "default", "schema_version": 1})"));
+      "now": "2026-08-20T10:00:00Z", "lifecycle": "default", "ending": null, "loops": [],
+      "order_type": null, "allowance_set": null, "calendar": null, "not_found_reason": null,
+      "next_step": null, "schema_version": 1})"));
 }
 
 TEST(JsonReport, FractionalDurationsStayExact) {
