@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # How close is `ordertrace show` against a live Jaeger to the floor set by the HTTP it
-# needs? Starts a Jaeger (scripts/jaeger.sh, free ports), loads data/demo/shop-week-otlp.json,
-# records the exact URLs one `show --verbose` requests, then compares the wall time of a
-# cold `ordertrace show` with `curl --parallel --parallel-max 8` fetching the same URLs
+# needs? Starts a Jaeger (scripts/jaeger.sh, free ports), loads the hand-made showcase set
+# (tests/data/showcase/shop-week-otlp.json), records the exact URLs one `show --verbose`
+# requests, then compares the wall time of a cold `ordertrace show` with
+# `curl --parallel --parallel-max 8` fetching the same URLs
 # (target: at most 1.2x), and counts the requests against the target (services x
 # order-id keys searches per window searched, plus linked traces, no trace fetched twice).
 #
@@ -41,12 +42,12 @@ trap cleanup EXIT
 JAEGER_PORTS=auto "$root/scripts/jaeger.sh" start "$work/jaeger" >/dev/null
 # shellcheck disable=SC1091
 . "$work/jaeger/env"
-now=$(cat "$root/data/demo/now.txt")
+now=$(cat "$root/tests/data/showcase/now.txt")
 
 status=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-  --data-binary "@$root/data/demo/shop-week-otlp.json" "$JAEGER_OTLP_URL/v1/traces")
+  --data-binary "@$root/tests/data/showcase/shop-week-otlp.json" "$JAEGER_OTLP_URL/v1/traces")
 if [ "$status" != 200 ]; then
-  echo "show_vs_curl: Jaeger answered HTTP $status to the demo data" >&2
+  echo "show_vs_curl: Jaeger answered HTTP $status to the showcase data" >&2
   exit 1
 fi
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The main job on bundled data, no server needed: builds ordertrace and shows a lost
-# and a completed order from data/demo/ as support staff would see them.
+# The main job on bundled data, no server needed: builds ordertrace, shows a lost order
+# of the simulated month in data/demo/ as support staff would see it, then the nightly
+# report over the whole month.
 #
-#   scripts/demo.sh [ORDER-ID [ORDER-ID]]   from the bundled files (data/demo/README.md)
+#   scripts/demo.sh                         a lost order and the report, from data/demo/
+#   scripts/demo.sh ORDER-ID...             those orders instead (data/demo/README.md lists them)
 #   scripts/demo.sh --live                  a real Jaeger: starts one (scripts/jaeger.sh,
 #                                           free ports), loads a simulated month into it with
 #                                           ordertrace-sim --otlp, shows a lost order from
@@ -64,16 +66,34 @@ fi
 demo=$root/data/demo
 now=$(cat "$demo/now.txt")
 sources=()
+shown=()
 for file in "$demo"/*.json; do
   sources+=(--source "$file")
+  shown+=(--source "data/demo/${file##*/}")
 done
 
-show() {
-  echo
-  echo "\$ ordertrace show $1 --now $now --source data/demo/*.json"
-  "$build/apps/ordertrace" show "$1" --now "$now" "${sources[@]}" || true
+# Exit 3 (report: lost orders found) and 4 (show: not found) are answers, not failures.
+run() {
+  local status=0
+  "$build/apps/ordertrace" "$@" || status=$?
+  if [ "$status" -ne 0 ] && [ "$status" -ne 3 ] && [ "$status" -ne 4 ]; then
+    exit "$status"
+  fi
 }
-# A message stuck in a queue (LOST, suspect mes) and a completed order; pass other ids
-# as arguments (data/demo/README.md lists every order).
-show "${1:-ORD-2026-0005}"
-show "${2:-ORD-2026-0001}"
+
+if [ $# -gt 0 ]; then
+  for order in "$@"; do
+    echo
+    echo "\$ ordertrace show $order --now $now ${shown[*]}"
+    run show "$order" --now "$now" "${sources[@]}"
+  done
+  exit 0
+fi
+# A message published by mes and never consumed by crm-api (LOST, suspect crm-api).
+echo
+echo "\$ ordertrace show DEMO-0000015 --now $now ${shown[*]}"
+run show DEMO-0000015 --now "$now" "${sources[@]}"
+# Every order of the month at once, as cron would run it against Jaeger.
+echo
+echo "\$ ordertrace report --now $now ${shown[*]}"
+run report --now "$now" "${sources[@]}"

@@ -1,5 +1,5 @@
-// `ordertrace enrich`, `show --trace` and `--format md` as a user runs them, on the demo
-// traces.
+// `ordertrace enrich`, `show --trace` and `--format md` as a user runs them, on the showcase
+// traces (tests/data/showcase).
 
 #include <gtest/gtest.h>
 
@@ -35,7 +35,7 @@ test::ProcessResult ordertrace(std::vector<std::string> args, const std::string&
   args.insert(args.begin(), ORDERTRACE_BINARY);
   for (const std::string file : {"shop-week-otlp.json", "shop-week-jaeger.json"}) {
     args.push_back("--source");
-    args.push_back(k_root + "/data/demo/" + file);
+    args.push_back(k_root + "/tests/data/showcase/" + file);
   }
   args.push_back("--now");
   args.push_back("2026-11-20T12:00:00Z");

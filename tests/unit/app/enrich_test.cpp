@@ -1,7 +1,8 @@
 // `enrich` on ticket files: every input under tests/data/enrich/ (CSV and JSON Lines:
 // quoting, empty cells, unknown columns, unknown orders, malformed rows) is enriched from
-// the demo traces at data/demo/now.txt and compared with its reviewed expected output.
-// ORDERTRACE_UPDATE_GOLDEN=1 rewrites the expected files (review the diff).
+// the hand-made showcase traces (tests/data/showcase/) at their now.txt and compared with
+// its reviewed expected output. ORDERTRACE_UPDATE_GOLDEN=1 rewrites the expected files
+// (review the diff).
 
 #include <ordertrace/app/enrich.hpp>
 #include <ordertrace/app/enrich_command.hpp>
@@ -26,6 +27,7 @@ namespace fs = std::filesystem;
 
 const fs::path k_source_dir = ORDERTRACE_SOURCE_DIR;
 const fs::path k_data = k_source_dir / "tests/data/enrich";
+const fs::path k_showcase = k_source_dir / "tests/data/showcase";
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -34,20 +36,20 @@ std::string read_file(const fs::path& path) {
   return text.str();
 }
 
-std::int64_t demo_now() {
-  std::string text = read_file(k_source_dir / "data/demo/now.txt");
+std::int64_t showcase_now() {
+  std::string text = read_file(k_showcase / "now.txt");
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
     text.pop_back();
   }
   return util::parse_rfc3339(text).value();
 }
 
-// The demo traces, loaded once for the whole binary.
-const source::SpanStore& demo_store() {
+// The showcase traces, loaded once for the whole binary.
+const source::SpanStore& showcase_store() {
   static const source::SpanStore k_store = [] {
     source::SpanStore store;
-    const std::vector<fs::path> files = {k_source_dir / "data/demo/shop-week-otlp.json",
-                                         k_source_dir / "data/demo/shop-week-jaeger.json"};
+    const std::vector<fs::path> files = {k_showcase / "shop-week-otlp.json",
+                                         k_showcase / "shop-week-jaeger.json"};
     source::load_files(files, store);
     return store;
   }();
@@ -61,9 +63,9 @@ struct Enriched {
 
 Enriched enrich(const std::string& input, EnrichOptions options = {}) {
   const auto definition = config::default_lifecycle();
-  StoreOrderSource source(demo_store(), definition);
+  StoreOrderSource source(showcase_store(), definition);
   if (options.now_ns == 0) {
-    options.now_ns = demo_now();
+    options.now_ns = showcase_now();
   }
   std::istringstream in(input);
   std::ostringstream out;
@@ -139,7 +141,7 @@ TEST(Enrich, TakesConfiguredColumnNames) {
 TEST(Enrich, RefusesACsvWithoutIdColumnsBeforeWritingAnything) {
   std::ostringstream out;
   const auto definition = config::default_lifecycle();
-  StoreOrderSource source(demo_store(), definition);
+  StoreOrderSource source(showcase_store(), definition);
   std::istringstream in("ticket,subject\nT-1,hello\n");
   try {
     run_enrich(EnrichOptions{}, definition, source, in, out);
@@ -215,8 +217,7 @@ TEST(Enrich, JudgesEachOrderOncePerBatch) {
 TEST(EnrichCommand, ReadsTheTicketFileJudgesFromTraceFilesAndSummarises) {
   EnrichCommandOptions options;
   options.input = k_data / "tickets.csv";
-  options.sources = {k_source_dir / "data/demo/shop-week-otlp.json",
-                     k_source_dir / "data/demo/shop-week-jaeger.json"};
+  options.sources = {k_showcase / "shop-week-otlp.json", k_showcase / "shop-week-jaeger.json"};
   options.now = "2026-11-20T12:00:00Z";
   std::istringstream unused;
   std::ostringstream out;
@@ -245,15 +246,16 @@ TEST(EnrichCommand, ChecksOptionsBeforeReadingAnything) {
   EXPECT_THROW(run_enrich_command(options, in, out, diagnostics), UsageError);
   options = {};
   options.input = "/nonexistent/tickets.csv";
-  options.sources = {k_source_dir / "data/demo/shop-week-otlp.json"};
+  options.sources = {k_showcase / "shop-week-otlp.json"};
   EXPECT_THROW(run_enrich_command(options, in, out, diagnostics), InputError);
   EXPECT_EQ(out.str(), "");
 }
 
 TEST(JudgeTrace, ListsTheOrdersOfATraceMostUrgentFirst) {
   const auto definition = config::default_lifecycle();
-  StoreOrderSource source(demo_store(), definition);
-  const auto judged = judge_trace(source, *model::TraceId::parse("d2036b8490047d60"), demo_now());
+  StoreOrderSource source(showcase_store(), definition);
+  const auto judged =
+      judge_trace(source, *model::TraceId::parse("d2036b8490047d60"), showcase_now());
   ASSERT_EQ(judged.size(), 1U);
   EXPECT_EQ(judged[0].assessment.order_id, "ORD-2026-0006");
   EXPECT_EQ(judged[0].assessment.verdict, lifecycle::Verdict::lost);

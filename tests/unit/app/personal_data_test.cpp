@@ -176,16 +176,17 @@ TEST(PersonalData, NeverAppearsInEnrichedTickets) {
   }
 }
 
-TEST(PersonalData, DemoDataEmailNeverAppearsInAnyFormat) {
-  // data/demo carries customer.email = someone@example.invalid on one shop-api span.
-  const std::filesystem::path demo = std::filesystem::path(ORDERTRACE_SOURCE_DIR) / "data/demo";
+TEST(PersonalData, ShowcaseEmailNeverAppearsInAnyFormat) {
+  // tests/data/showcase carries customer.email = someone@example.invalid on one shop-api span.
+  const std::filesystem::path showcase =
+      std::filesystem::path(ORDERTRACE_SOURCE_DIR) / "tests/data/showcase";
   source::SpanStore store;
-  const std::vector<std::filesystem::path> files = {demo / "shop-week-otlp.json",
-                                                    demo / "shop-week-jaeger.json"};
+  const std::vector<std::filesystem::path> files = {showcase / "shop-week-otlp.json",
+                                                    showcase / "shop-week-jaeger.json"};
   source::load_files(files, store);
   const auto definition = config::default_lifecycle();
   const std::int64_t now = *util::parse_rfc3339("2026-11-20T12:00:00Z");
-  std::ifstream manifest(demo / "manifest.jsonl");
+  std::ifstream manifest(showcase / "manifest.jsonl");
   std::string csv = "order_id\n";
   for (std::string line; std::getline(manifest, line);) {
     const auto start = line.find("\"order_id\": \"") + 13;
@@ -205,7 +206,7 @@ TEST(PersonalData, DemoDataEmailNeverAppearsInAnyFormat) {
   EnrichOptions options;
   options.now_ns = now;
   run_enrich(options, definition, source, in, out);
-  expect_clean(out.str(), "enriched demo tickets");
+  expect_clean(out.str(), "enriched showcase tickets");
 }
 
 } // namespace

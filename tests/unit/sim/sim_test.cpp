@@ -410,10 +410,10 @@ TEST(Accuracy, DefaultSeedMeetsTheTargets) {
             k_exit_below_threshold);
 }
 
-// data/demo/sim/ is what its documented command writes (data/demo/README.md), and the
-// library judges every order of it as its manifest says.
+// data/demo/ is what its documented command writes (data/demo/README.md), the library
+// judges every order of it as its manifest says, and the README's table lists each one.
 TEST(Simulator, DemoSetIsCurrentAndJudgedRight) {
-  const fs::path demo = fs::path(ORDERTRACE_SOURCE_DIR) / "data" / "demo" / "sim";
+  const fs::path demo = fs::path(ORDERTRACE_SOURCE_DIR) / "data" / "demo";
   const TempDir dir("demo");
   const std::string faults =
       "lost-in-queue=0.06,consumer-error=0.06,sync-500=0.06,stalled-by-people=0.06,"
@@ -449,6 +449,31 @@ TEST(Simulator, DemoSetIsCurrentAndJudgedRight) {
                                          expected, *util::parse_rfc3339(k_now)));
   EXPECT_TRUE(report.mismatches.empty()) << render_report(report, 40);
   EXPECT_EQ(report.verdicts.size(), 7U); // every verdict of lifecycle.md
+
+  // The README documents the command above and has one table row per manifest line.
+  const std::string readme = read_text(demo / "README.md");
+  for (const char* part : {"-n 36 --seed 5 --faults $F --silent-stop 0.1 --untraced 0.04",
+                           "--now 2026-11-20T12:00:00Z --id-prefix DEMO"}) {
+    EXPECT_NE(readme.find(part), std::string::npos) << "README lacks: " << part;
+  }
+  const std::size_t second_line = faults.find(",clock-skew"); // the README splits the rates
+  EXPECT_NE(readme.find("F=" + faults.substr(0, second_line) + "\n"), std::string::npos);
+  EXPECT_NE(readme.find("F=$F" + faults.substr(second_line) + "\n"), std::string::npos);
+  const auto or_dash = [](const std::optional<std::string>& value) {
+    return value.value_or("-");
+  };
+  for (const auto& row : expected) {
+    const std::string cells = "| `" + row.order_id + "` | " + row.verdict + " | " +
+                              or_dash(row.suspect) + " | " + or_dash(row.fault) + " | " +
+                              or_dash(row.last_state) + " | ";
+    EXPECT_NE(readme.find("\n" + cells), std::string::npos) << "README lacks the row " << cells;
+  }
+  std::size_t rows = 0;
+  for (std::size_t at = readme.find("\n| `DEMO-"); at != std::string::npos;
+       at = readme.find("\n| `DEMO-", at + 1)) {
+    ++rows;
+  }
+  EXPECT_EQ(rows, expected.size()) << "README's order table has rows the manifest has not";
 }
 
 TEST(OtlpSender, PostsJsonToV1Traces) {
