@@ -290,6 +290,48 @@ TEST_F(CacheCli, CacheSubcommandsAndConfigShow) {
   EXPECT_NE(off.out.find("environment ORDERTRACE_CACHE (off)"), std::string::npos) << off.out;
 }
 
+// Point 5 of issue #11: an order the cache knew, pruned since and gone from Jaeger, is
+// NOT_FOUND "beyond_retention" with what the cache remembers; an unknown one is not.
+TEST_F(CacheCli, APrunedOrderJaegerForgotIsNotFoundBeyondRetention) {
+  const json expected = manifest("04-stalled-by-people.jaeger.json");
+  serve(read_file(k_scenarios / "04-stalled-by-people.jaeger.json"));
+  const std::string order_id = expected["order_id"];
+  ASSERT_EQ(show(order_id).exit_code, 0);
+  const auto prune = test::run_process(
+      {ORDERTRACE_BINARY, "cache", "prune", "--older-than", "90d", "--now", "2027-06-01T00:00:00Z"},
+      env());
+  ASSERT_NE(prune.out.find("removed 1 order "), std::string::npos) << prune.out;
+  const auto stats = test::run_process({ORDERTRACE_BINARY, "cache", "stats"}, env());
+  EXPECT_NE(stats.out.find("pruned orders     1"), std::string::npos) << stats.out;
+  serve_nothing(); // Jaeger's retention is long over
+
+  const std::string later = "2027-06-01T00:00:00Z";
+  for (const std::vector<std::string>& more :
+       {std::vector<std::string>{}, std::vector<std::string>{"--offline"}}) {
+    const auto r = show(order_id, more, later);
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    const auto report = json::parse(r.out);
+    EXPECT_EQ(report["verdict"], "NOT_FOUND");
+    EXPECT_EQ(report["not_found_reason"], "beyond_retention") << r.out;
+    const std::string reason = report["reason"];
+    EXPECT_NE(reason.find("known from the cache: last seen "), std::string::npos) << reason;
+    EXPECT_NE(reason.find(" at " + expected["last_state"].get<std::string>()), std::string::npos)
+        << reason;
+    EXPECT_NE(reason.find("pruned from the cache"), std::string::npos) << reason;
+  }
+  const auto unknown = show("ORD-NEVER-SEEN", {}, later);
+  EXPECT_EQ(unknown.exit_code, 4) << unknown.err;
+  EXPECT_EQ(json::parse(unknown.out)["not_found_reason"], "never_seen") << unknown.out;
+  EXPECT_EQ(json::parse(unknown.out)["reason"].get<std::string>().find("known from the cache"),
+            std::string::npos);
+
+  // Found again (Jaeger has it after all): stored, and no longer forgotten.
+  *m_body = read_file(k_scenarios / "04-stalled-by-people.jaeger.json");
+  ASSERT_EQ(show(order_id).exit_code, 0);
+  const auto again = test::run_process({ORDERTRACE_BINARY, "cache", "stats"}, env());
+  EXPECT_NE(again.out.find("pruned orders     0"), std::string::npos) << again.out;
+}
+
 // Personal data seeded into the spans Jaeger returns never reaches the cache file.
 TEST_F(CacheCli, PersonalDataNeverReachesTheCacheFile) {
   auto traces = json::parse(read_file(k_scenarios / "08-duplicate-delivery.jaeger.json"));

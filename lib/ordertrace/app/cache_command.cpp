@@ -17,6 +17,7 @@ std::string optional_time(const std::optional<std::int64_t>& time_ns) {
 
 ExitCode run_cache_command(const CacheCommandOptions& options, std::ostream& out) {
   std::int64_t cutoff_ns = 0;
+  std::int64_t now_ns = 0;
   if (options.action == "prune") {
     if (!options.older_than) {
       throw UsageError("cache prune: --older-than DURATION is required (for example 90d)");
@@ -26,7 +27,7 @@ ExitCode run_cache_command(const CacheCommandOptions& options, std::ostream& out
       throw UsageError("invalid --older-than '" + *options.older_than +
                        "': expected a duration such as 90d or 12h");
     }
-    std::int64_t now_ns = util::system_now_ns();
+    now_ns = util::system_now_ns();
     if (options.now) {
       const auto parsed = util::parse_rfc3339(*options.now);
       if (!parsed) {
@@ -85,10 +86,14 @@ ExitCode run_cache_command(const CacheCommandOptions& options, std::ostream& out
     out << fmt::format("file bytes        {}\n", stats.file_bytes);
     out << fmt::format("oldest stored     {}\n", optional_time(stats.oldest_stored_ns));
     out << fmt::format("newest stored     {}\n", optional_time(stats.newest_stored_ns));
+    out << fmt::format("pruned orders     {}\n", stats.tombstones);
+    out << fmt::format("acks              {}\n", stats.acks);
+    out << fmt::format("report runs       {}\n", stats.report_runs);
   } else if (options.action == "prune") {
-    const std::int64_t removed = cache.prune(cutoff_ns);
-    out << fmt::format("removed {} order{} last seen before {}\n", removed, removed == 1 ? "" : "s",
-                       util::format_rfc3339(cutoff_ns));
+    const std::int64_t removed = cache.prune(cutoff_ns, now_ns);
+    out << fmt::format("removed {} order{} last seen before {} (their ids, last verdict and state "
+                       "are kept, so that show can say they were forgotten)\n",
+                       removed, removed == 1 ? "" : "s", util::format_rfc3339(cutoff_ns));
   } else if (options.action == "vacuum") {
     const auto before = cache.stats().file_bytes;
     cache.vacuum();

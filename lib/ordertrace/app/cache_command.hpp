@@ -19,7 +19,8 @@ struct CacheCommandOptions {
 
 // Runs one action on the cache the settings name. stats: counts and sizes; verify: SQLite's
 // integrity check and every span record decoded, "ok" or the problems (exit 7); prune:
-// removes orders last seen more than --older-than before --now; vacuum: compacts the file.
+// removes orders last seen more than --older-than before --now, keeping a tombstone of each
+// (id, last verdict and state) for show's NOT_FOUND reason; vacuum: compacts the file.
 // Throws UsageError when the cache is off or an option is bad, CacheError (exit 7) for a
 // missing (verify, stats) or unusable file.
 ExitCode run_cache_command(const CacheCommandOptions& options, std::ostream& out);

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
 #include <unordered_set>
@@ -135,15 +136,13 @@ bool starts_in(const model::Span& span, std::int64_t from_ns, std::int64_t until
 // of this Jaeger (an order that went silent is exactly what a lost order looks like) and
 // the transitions of completed orders, for --allowances learned. A cache that does not
 // exist yet adds nothing; an unusable one stops the run (exit 7), as it does for show.
-ReportInputs with_cache(const ReportInputs& inputs, const EffectiveSettings& settings,
+ReportInputs with_cache(const ReportInputs& inputs, const cache::Cache* order_cache_file,
                         const std::string& jaeger_url, bool from_jaeger) {
   ReportInputs merged = inputs;
-  std::error_code error;
-  if (!from_jaeger || settings.cache.value.empty() ||
-      !std::filesystem::exists(settings.cache.value, error)) {
+  if (!from_jaeger || order_cache_file == nullptr) {
     return merged;
   }
-  const cache::Cache order_cache(settings.cache.value, /*create=*/false);
+  const cache::Cache& order_cache = *order_cache_file;
   const std::string key = jaeger_cache_key(jaeger_url);
   for (const auto& open : order_cache.open_orders()) {
     if (open.jaeger != key) {
@@ -160,6 +159,26 @@ ReportInputs with_cache(const ReportInputs& inputs, const EffectiveSettings& set
     merged.history.push_back({transition.from_state, transition.to_state, transition.seconds});
   }
   return merged;
+}
+
+// The key of a report's source for "new since the last run": the Jaeger's cache key, or
+// the trace files (absolute paths, sorted) a report read.
+std::string run_source_key(const std::vector<fs::path>& sources, const std::string& jaeger_url) {
+  if (sources.empty()) {
+    return "jaeger " + jaeger_cache_key(jaeger_url);
+  }
+  std::vector<std::string> paths;
+  for (const auto& path : sources) {
+    std::error_code error;
+    const fs::path absolute = path == "-" ? path : fs::weakly_canonical(path, error);
+    paths.push_back(error ? path.string() : absolute.string());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::string key = "files";
+  for (const auto& path : paths) {
+    key += " " + path;
+  }
+  return key;
 }
 
 } // namespace
@@ -191,6 +210,7 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
   }
 
   const EffectiveSettings settings = resolve_settings(options.common, "report");
+  const Localization local = localization(settings, diagnostics);
   const bool verbose = settings.verbose.value == "true";
   auto trace = [&diagnostics](const std::string& line) {
     diagnostics << "ordertrace: " << line << '\n';
@@ -203,8 +223,16 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
   lifecycle::Definition definition = settings.lifecycle.value.empty()
                                          ? config::default_lifecycle()
                                          : config::load_lifecycle_file(settings.lifecycle.value);
-  const ReportInputs merged =
-      with_cache(inputs, settings, jaeger.base_url, options.sources.empty());
+  // The cache: open orders and history (Jaeger only), the acknowledgements of known
+  // problems and the previous run (any source). Opened, and created, before any request, so
+  // an unusable file stops the run first (exit 7); --no-cache runs without it.
+  std::optional<cache::Cache> order_cache;
+  if (!settings.cache.value.empty()) {
+    order_cache.emplace(settings.cache.value);
+  }
+  const ReportInputs merged = with_cache(inputs, order_cache ? &*order_cache : nullptr,
+                                         jaeger.base_url, options.sources.empty());
+  const std::string run_key = run_source_key(options.sources, jaeger.base_url);
   report::AllowanceChoice allowances =
       report::choose_allowances(allowance_mode, merged.history, definition);
 
@@ -296,6 +324,23 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
   const std::set<std::string> known(merged.known_open_orders.begin(),
                                     merged.known_open_orders.end());
   report::NightlyBuilder builder(definition, from_ns, window_until_ns, now_ns);
+  if (order_cache) {
+    std::map<std::string, report::Acknowledgement> acknowledged;
+    for (const auto& ack : order_cache->acks()) {
+      if (ack.active_at(now_ns)) { // an expired ack counts as none
+        acknowledged[ack.order_id] = {ack.note, ack.created_at_ns, ack.until_ns};
+      }
+    }
+    builder.set_acknowledgements(std::move(acknowledged));
+    std::optional<report::PreviousRun> previous;
+    if (auto run = order_cache->previous_run(run_key, until_ns)) {
+      previous = report::PreviousRun{run->window_until_ns, run->ran_at_ns, {}};
+      for (const auto& problem : run->problems) {
+        previous->problem_ids.push_back(problem.order_id);
+      }
+    }
+    builder.set_previous_run(std::move(previous));
+  }
   {
     // Business figures over each span once (overlapping files may repeat one).
     std::unordered_set<model::SpanRef, model::SpanRefHash> seen;
@@ -351,6 +396,8 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
   report::NightlyRenderOptions render_options;
   render_options.ui_url = settings.ui_url.value;
   render_options.redactor = redactor;
+  render_options.language = local.language;
+  render_options.zone = local.zone;
   if (options.out) {
     AtomicFile file(*options.out);
     report::render_nightly(file.stream(), format, result, render_options);
@@ -370,7 +417,17 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
                                    util::system_now_ns());
     file.commit();
   }
-  return result.count(lifecycle::Verdict::lost) > 0 ? ExitCode::lost_orders_found : ExitCode::ok;
+  if (order_cache) {
+    // Only once the report is out: a failed run must not hide tomorrow's "new" problems.
+    cache::ReportRun run{run_key, until_ns, now_ns, {}};
+    for (const auto& problem : result.problems) {
+      run.problems.push_back(
+          {problem.order_id, std::string(lifecycle::to_string(problem.verdict))});
+    }
+    order_cache->record_run(run);
+  }
+  // cli.md: exit 3 for lost orders nobody has acknowledged.
+  return result.unacknowledged_lost() > 0 ? ExitCode::lost_orders_found : ExitCode::ok;
 }
 
 } // namespace ordertrace::app

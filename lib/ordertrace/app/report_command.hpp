@@ -45,8 +45,13 @@ struct ReportInputs {
 // Jaeger discovery of the window), groups them per order, judges each order and writes
 // the report to `out` (or --out, replaced atomically) and the metrics to --metrics-file.
 // `progress`: draw a progress bar on `diagnostics` (the caller checks for a terminal).
-// Returns ExitCode::lost_orders_found when any order is LOST, else ExitCode::ok; throws
-// JaegerError (5), AuthenticationError (6), InputError (1) as show does.
+// With the cache on (created if need be), acknowledged problems (`ordertrace ack`) are listed
+// apart as known, the problems are compared with the previous run of the same source (Jaeger,
+// or the same trace files; the window end before this one's), and this run's problems are
+// recorded once the report is written.
+// Returns ExitCode::lost_orders_found when any LOST order is not acknowledged, else
+// ExitCode::ok; throws JaegerError (5), AuthenticationError (6), InputError (1) as show does,
+// CacheError (7) for an unusable cache.
 ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, std::ostream& out,
                     std::ostream& diagnostics, bool progress);
 

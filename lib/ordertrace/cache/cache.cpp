@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
@@ -19,6 +20,8 @@ namespace ordertrace::cache {
 // Schema 1 kept one search window per order; schema 2 keeps one per service (so a service
 // whose search failed is searched again from its own last success), the time of the last
 // state, and the stages of the timeline (the nightly report learns allowances from them).
+// Schema 3 adds the acknowledgements of known problems (by order id, for the whole file),
+// the problems of each nightly report run, and tombstones of pruned orders.
 // Frozen: a released migration is never edited, only followed by a new one.
 const char* const k_migrations[k_schema_version] = {
     // 0 -> 1
@@ -62,6 +65,33 @@ const char* const k_migrations[k_schema_version] = {
     "  PRIMARY KEY(order_ref, position)) WITHOUT ROWID;"
     "CREATE INDEX orders_by_verdict ON orders(verdict);"
     "CREATE INDEX orders_by_last_seen ON orders(last_seen_ns);",
+    // 2 -> 3
+    "CREATE TABLE acks("
+    "  order_id TEXT PRIMARY KEY,"
+    "  note TEXT NOT NULL,"
+    "  created_at_ns INTEGER NOT NULL,"
+    "  until_ns INTEGER) WITHOUT ROWID;"
+    "CREATE TABLE report_runs("
+    "  id INTEGER PRIMARY KEY,"
+    "  source TEXT NOT NULL,"
+    "  window_until_ns INTEGER NOT NULL,"
+    "  ran_at_ns INTEGER NOT NULL,"
+    "  UNIQUE(source, window_until_ns));"
+    "CREATE TABLE report_run_problems("
+    "  run_ref INTEGER NOT NULL REFERENCES report_runs(id) ON DELETE CASCADE,"
+    "  order_id TEXT NOT NULL,"
+    "  verdict TEXT NOT NULL,"
+    "  PRIMARY KEY(run_ref, order_id)) WITHOUT ROWID;"
+    "CREATE TABLE tombstones("
+    "  jaeger TEXT NOT NULL,"
+    "  order_id TEXT NOT NULL,"
+    "  verdict TEXT NOT NULL,"
+    "  last_state TEXT,"
+    "  last_state_time_ns INTEGER,"
+    "  first_seen_ns INTEGER NOT NULL,"
+    "  last_seen_ns INTEGER NOT NULL,"
+    "  pruned_at_ns INTEGER NOT NULL,"
+    "  PRIMARY KEY(jaeger, order_id)) WITHOUT ROWID;",
 };
 
 namespace {
@@ -365,6 +395,8 @@ void Cache::store(std::span<const OrderRecord> records) {
     SQLite::Statement clear_traces(*m_db, "DELETE FROM traces WHERE order_ref = ?");
     SQLite::Statement clear_searches(*m_db, "DELETE FROM service_searches WHERE order_ref = ?");
     SQLite::Statement clear_stages(*m_db, "DELETE FROM stages WHERE order_ref = ?");
+    // An order stored again is no longer forgotten.
+    SQLite::Statement revive(*m_db, "DELETE FROM tombstones WHERE jaeger = ? AND order_id = ?");
     SQLite::Statement trace(
         *m_db, "INSERT OR REPLACE INTO traces(order_ref, trace_id, fetched_at_ns, spans)"
                " VALUES(?, ?, ?, ?)");
@@ -388,6 +420,10 @@ void Cache::store(std::span<const OrderRecord> records) {
       }
       const std::int64_t id = order.getColumn(0).getInt64();
       order.reset();
+      revive.bind(1, record.jaeger);
+      revive.bind(2, record.order_id);
+      revive.exec();
+      revive.reset();
       for (SQLite::Statement* clear : {&clear_traces, &clear_searches, &clear_stages}) {
         clear->bind(1, id);
         clear->exec();
@@ -483,6 +519,9 @@ Stats Cache::stats() const {
     traces.executeStep();
     stats.traces = traces.getColumn(0).getInt64();
     stats.span_bytes = traces.getColumn(1).getInt64();
+    stats.tombstones = m_db->execAndGet("SELECT count(*) FROM tombstones").getInt64();
+    stats.acks = m_db->execAndGet("SELECT count(*) FROM acks").getInt64();
+    stats.report_runs = m_db->execAndGet("SELECT count(*) FROM report_runs").getInt64();
     stats.file_bytes = m_db->execAndGet("PRAGMA page_count").getInt64() *
                        m_db->execAndGet("PRAGMA page_size").getInt64();
     snapshot.commit();
@@ -524,16 +563,175 @@ std::vector<std::string> Cache::verify() const {
   return problems;
 }
 
-std::int64_t Cache::prune(std::int64_t last_seen_before_ns) {
+std::int64_t Cache::prune(std::int64_t last_seen_before_ns, std::int64_t pruned_at_ns) {
   try {
     SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement remember(
+        *m_db, "INSERT OR REPLACE INTO tombstones(jaeger, order_id, verdict, last_state,"
+               " last_state_time_ns, first_seen_ns, last_seen_ns, pruned_at_ns)"
+               " SELECT jaeger, order_id, verdict, last_state, last_state_time_ns, first_seen_ns,"
+               " last_seen_ns, ? FROM orders WHERE last_seen_ns < ?");
+    remember.bind(1, static_cast<std::int64_t>(pruned_at_ns));
+    remember.bind(2, static_cast<std::int64_t>(last_seen_before_ns));
+    remember.exec();
     SQLite::Statement remove(*m_db, "DELETE FROM orders WHERE last_seen_ns < ?");
     remove.bind(1, static_cast<std::int64_t>(last_seen_before_ns));
     const std::int64_t removed = remove.exec();
+    SQLite::Statement expired(*m_db, "DELETE FROM acks WHERE until_ns < ?");
+    expired.bind(1, static_cast<std::int64_t>(last_seen_before_ns));
+    expired.exec();
     transaction.commit();
     return removed;
   } catch (const std::exception& e) {
     fail(e, "pruning");
+  }
+}
+
+std::optional<Tombstone> Cache::find_tombstone(const std::string& jaeger,
+                                               const std::string& order_id) const {
+  try {
+    SQLite::Statement query(*m_db, "SELECT verdict, last_state, last_state_time_ns, first_seen_ns,"
+                                   " last_seen_ns, pruned_at_ns FROM tombstones"
+                                   " WHERE jaeger = ? AND order_id = ?");
+    query.bind(1, jaeger);
+    query.bind(2, order_id);
+    if (!query.executeStep()) {
+      return std::nullopt;
+    }
+    return Tombstone{jaeger,
+                     order_id,
+                     query.getColumn(0).getString(),
+                     optional_text(query.getColumn(1)),
+                     optional_int(query.getColumn(2)),
+                     query.getColumn(3).getInt64(),
+                     query.getColumn(4).getInt64(),
+                     query.getColumn(5).getInt64()};
+  } catch (const std::exception& e) {
+    fail(e, "reading a pruned order");
+  }
+}
+
+void Cache::put_acks(std::span<const Ack> acks) {
+  try {
+    SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement put(*m_db, "INSERT OR REPLACE INTO acks(order_id, note, created_at_ns,"
+                                 " until_ns) VALUES(?, ?, ?, ?)");
+    for (const auto& ack : acks) {
+      put.bind(1, ack.order_id);
+      put.bind(2, ack.note);
+      put.bind(3, static_cast<std::int64_t>(ack.created_at_ns));
+      bind_optional(put, 4, ack.until_ns);
+      put.exec();
+      put.reset();
+    }
+    transaction.commit();
+  } catch (const std::exception& e) {
+    fail(e, "storing an acknowledgement");
+  }
+}
+
+std::int64_t Cache::remove_acks(std::span<const std::string> order_ids) {
+  try {
+    SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement remove(*m_db, "DELETE FROM acks WHERE order_id = ?");
+    std::int64_t removed = 0;
+    for (const auto& order_id : order_ids) {
+      remove.bind(1, order_id);
+      removed += remove.exec();
+      remove.reset();
+    }
+    transaction.commit();
+    return removed;
+  } catch (const std::exception& e) {
+    fail(e, "removing an acknowledgement");
+  }
+}
+
+std::vector<Ack> Cache::acks() const {
+  try {
+    SQLite::Statement query(
+        *m_db, "SELECT order_id, note, created_at_ns, until_ns FROM acks ORDER BY order_id");
+    std::vector<Ack> acks;
+    while (query.executeStep()) {
+      acks.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
+                      query.getColumn(2).getInt64(), optional_int(query.getColumn(3))});
+    }
+    return acks;
+  } catch (const std::exception& e) {
+    fail(e, "listing acknowledgements");
+  }
+}
+
+std::optional<ReportRun> Cache::previous_run(const std::string& source,
+                                             std::int64_t window_until_ns) const {
+  try {
+    SQLite::Transaction snapshot(*m_db, SQLite::TransactionBehavior::DEFERRED);
+    SQLite::Statement run(*m_db, "SELECT id, window_until_ns, ran_at_ns FROM report_runs"
+                                 " WHERE source = ? AND window_until_ns < ?"
+                                 " ORDER BY window_until_ns DESC LIMIT 1");
+    run.bind(1, source);
+    run.bind(2, static_cast<std::int64_t>(window_until_ns));
+    if (!run.executeStep()) {
+      return std::nullopt;
+    }
+    ReportRun found;
+    found.source = source;
+    const std::int64_t id = run.getColumn(0).getInt64();
+    found.window_until_ns = run.getColumn(1).getInt64();
+    found.ran_at_ns = run.getColumn(2).getInt64();
+    SQLite::Statement problems(*m_db, "SELECT order_id, verdict FROM report_run_problems"
+                                      " WHERE run_ref = ? ORDER BY order_id");
+    problems.bind(1, id);
+    while (problems.executeStep()) {
+      found.problems.push_back(
+          {problems.getColumn(0).getString(), problems.getColumn(1).getString()});
+    }
+    snapshot.commit();
+    return found;
+  } catch (const std::exception& e) {
+    fail(e, "reading the previous report run");
+  }
+}
+
+void Cache::record_run(const ReportRun& run, std::size_t keep) {
+  try {
+    SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement replace(*m_db, "DELETE FROM report_runs WHERE source = ? AND"
+                                     " window_until_ns = ?");
+    replace.bind(1, run.source);
+    replace.bind(2, static_cast<std::int64_t>(run.window_until_ns));
+    replace.exec();
+    SQLite::Statement insert(*m_db, "INSERT INTO report_runs(source, window_until_ns, ran_at_ns)"
+                                    " VALUES(?, ?, ?) RETURNING id");
+    insert.bind(1, run.source);
+    insert.bind(2, static_cast<std::int64_t>(run.window_until_ns));
+    insert.bind(3, static_cast<std::int64_t>(run.ran_at_ns));
+    if (!insert.executeStep()) {
+      throw CacheError("cache file " + m_path.string() + ": recording a run returned no row");
+    }
+    const std::int64_t id = insert.getColumn(0).getInt64();
+    insert.reset();
+    SQLite::Statement problem(*m_db, "INSERT OR REPLACE INTO report_run_problems(run_ref,"
+                                     " order_id, verdict) VALUES(?, ?, ?)");
+    for (const auto& item : run.problems) {
+      problem.bind(1, id);
+      problem.bind(2, item.order_id);
+      problem.bind(3, item.verdict);
+      problem.exec();
+      problem.reset();
+    }
+    SQLite::Statement trim(*m_db, "DELETE FROM report_runs WHERE source = ? AND id NOT IN"
+                                  " (SELECT id FROM report_runs WHERE source = ?"
+                                  " ORDER BY window_until_ns DESC LIMIT ?)");
+    trim.bind(1, run.source);
+    trim.bind(2, run.source);
+    trim.bind(3, static_cast<std::int64_t>(std::max<std::size_t>(keep, 1)));
+    trim.exec();
+    transaction.commit();
+  } catch (const CacheError&) {
+    throw;
+  } catch (const std::exception& e) {
+    fail(e, "recording a report run");
   }
 }
 

@@ -10,7 +10,10 @@
 // their shape differs per Jaeger version, while decoded spans are what the lifecycle reads);
 // the verdict summary as plain fields (this module knows nothing of the lifecycle); the
 // durations between states; and when each service was last searched, for incremental
-// refreshes.
+// refreshes. Beside the orders (schema 3): the acknowledgements of known lost orders
+// (`ordertrace ack`), the problems of each nightly report run (so the next one can say
+// what is new), and a tombstone of each pruned order (so `show` can tell an order Jaeger
+// forgot from one it never had).
 
 #include <ordertrace/model/span.hpp>
 
@@ -29,7 +32,7 @@ class Database;
 namespace ordertrace::cache {
 
 // The schema this binary writes. Older files are migrated on open; newer ones are refused.
-inline constexpr int k_schema_version = 2;
+inline constexpr int k_schema_version = 3;
 // PRAGMA application_id of ordertrace caches ("OTRC"): tells our file from another SQLite file.
 inline constexpr std::int32_t k_application_id = 0x4F545243;
 // Service name of a search that covered every service (what schema 1 recorded).
@@ -88,6 +91,43 @@ struct TransitionDuration {
   double seconds = 0;
 };
 
+// A problem staff know about (`ordertrace ack`): global to the cache file, by order id,
+// whatever Jaeger or trace files the report reads (an order id names one order in the
+// workshop). The note is redacted by the caller before it is stored.
+struct Ack {
+  std::string order_id;
+  std::string note;
+  std::int64_t created_at_ns = 0;
+  std::optional<std::int64_t> until_ns; // nullopt: until removed
+
+  bool active_at(std::int64_t now_ns) const noexcept { return !until_ns || *until_ns > now_ns; }
+};
+
+// What is left of an order `prune` removed: enough to say "known, but forgotten".
+struct Tombstone {
+  std::string jaeger;
+  std::string order_id;
+  std::string verdict; // the last verdict stored
+  std::optional<std::string> last_state;
+  std::optional<std::int64_t> last_state_time_ns;
+  std::int64_t first_seen_ns = 0;
+  std::int64_t last_seen_ns = 0;
+  std::int64_t pruned_at_ns = 0;
+};
+
+// The problems (LOST and STALLED orders) one nightly report run found, keyed by where its
+// spans came from (a Jaeger key, or the trace files) and the end of its window.
+struct ReportRun {
+  struct Problem {
+    std::string order_id;
+    std::string verdict;
+  };
+  std::string source;
+  std::int64_t window_until_ns = 0;
+  std::int64_t ran_at_ns = 0;
+  std::vector<Problem> problems;
+};
+
 struct Stats {
   int schema_version = 0;
   std::int64_t orders = 0;
@@ -97,6 +137,9 @@ struct Stats {
   std::int64_t file_bytes = 0; // pages in use and free
   std::optional<std::int64_t> oldest_stored_ns;
   std::optional<std::int64_t> newest_stored_ns;
+  std::int64_t tombstones = 0;  // pruned orders remembered
+  std::int64_t acks = 0;        // acknowledgements, expired ones included
+  std::int64_t report_runs = 0; // nightly runs remembered
 };
 
 class Cache {
@@ -129,8 +172,28 @@ public:
   // Problems found: SQLite's integrity and foreign key checks, then every span blob
   // decoded. Empty when the cache is sound.
   std::vector<std::string> verify() const;
-  // Removes the orders last seen before `last_seen_before_ns`; returns how many.
-  std::int64_t prune(std::int64_t last_seen_before_ns);
+  // Removes the orders last seen before `last_seen_before_ns` (their spans, searches and
+  // stages) and keeps a tombstone of each, dated `pruned_at_ns`; also drops the acks that
+  // expired before the cutoff. Returns how many orders went.
+  std::int64_t prune(std::int64_t last_seen_before_ns, std::int64_t pruned_at_ns = 0);
+  // The tombstone of a pruned order; nullopt when it was never pruned (or stored since).
+  std::optional<Tombstone> find_tombstone(const std::string& jaeger,
+                                          const std::string& order_id) const;
+
+  // Adds or replaces the acks of their order ids, in one transaction.
+  void put_acks(std::span<const Ack> acks);
+  // Removes the acks of `order_ids`; returns how many there were.
+  std::int64_t remove_acks(std::span<const std::string> order_ids);
+  // Every ack, expired ones included, by order id.
+  std::vector<Ack> acks() const;
+
+  // The latest run of `source` whose window ended before `window_until_ns` (a re-run of
+  // the same window is compared with the run before it, not with itself).
+  std::optional<ReportRun> previous_run(const std::string& source,
+                                        std::int64_t window_until_ns) const;
+  // Records a run (replacing one of the same source and window end) and keeps the newest
+  // `keep` runs of its source.
+  void record_run(const ReportRun& run, std::size_t keep = 60);
   // Rebuilds the file without free pages and truncates the WAL.
   void vacuum();
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <set>
 #include <unordered_map>
 
 namespace ordertrace::report {
@@ -184,7 +185,8 @@ bool report_needs_attribute(std::string_view key, const lifecycle::Definition& d
       return true;
     }
   }
-  if (may_output_attribute(key, definition) || key == definition.status_attribute) {
+  if (may_output_attribute(key, definition) || key == definition.status_attribute ||
+      key == definition.order_types.attribute) {
     return true;
   }
   for (const auto& rule : definition.rules) {
@@ -207,6 +209,21 @@ DurationSummary summarize(std::vector<std::int64_t>& values) {
   summary.p99_ns = quantile(values, 0.99);
   summary.max_ns = values.back();
   return summary;
+}
+
+std::size_t NightlyReport::unacknowledged_lost() const noexcept {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < problems.size(); ++i) {
+    n += static_cast<std::size_t>(problems[i].verdict == lifecycle::Verdict::lost &&
+                                  (i >= problem_status.size() || !problem_status[i].acknowledged));
+  }
+  return n;
+}
+
+std::size_t NightlyReport::acknowledged_count() const noexcept {
+  return static_cast<std::size_t>(
+      std::count_if(problem_status.begin(), problem_status.end(),
+                    [](const ProblemStatus& status) { return status.acknowledged.has_value(); }));
 }
 
 std::size_t NightlyReport::count(lifecycle::Verdict verdict) const noexcept {
@@ -264,6 +281,15 @@ void NightlyBuilder::add_order(lifecycle::Assessment assessment,
     assessment.reason = {};
   }
   m_orders.push_back(std::move(assessment));
+}
+
+void NightlyBuilder::set_acknowledgements(std::map<std::string, Acknowledgement> acknowledgements) {
+  m_acknowledgements = std::move(acknowledgements);
+}
+
+void NightlyBuilder::set_previous_run(std::optional<PreviousRun> previous) {
+  m_report.compared_with_previous_run = true;
+  m_report.previous_run = std::move(previous);
 }
 
 NightlyReport NightlyBuilder::finish() {
@@ -326,8 +352,23 @@ NightlyReport NightlyBuilder::finish() {
       }
     }
   }
+  for (const auto& ending : m_definition.endings) {
+    report.endings.emplace_back(
+        ending.name,
+        static_cast<std::size_t>(
+            std::count_if(m_orders.begin(), m_orders.end(), [&](const lifecycle::Assessment& a) {
+              return a.verdict == lifecycle::Verdict::completed && a.ending == ending.name;
+            })));
+  }
+  const auto& acks = m_acknowledgements;
   std::stable_sort(report.problems.begin(), report.problems.end(),
-                   [](const lifecycle::Assessment& a, const lifecycle::Assessment& b) {
+                   [&acks](const lifecycle::Assessment& a, const lifecycle::Assessment& b) {
+                     // New problems first: the known ones are somebody's already.
+                     const bool a_known = acks.contains(a.order_id);
+                     const bool b_known = acks.contains(b.order_id);
+                     if (a_known != b_known) {
+                       return b_known;
+                     }
                      const bool a_lost = a.verdict == lifecycle::Verdict::lost;
                      const bool b_lost = b.verdict == lifecycle::Verdict::lost;
                      if (a_lost != b_lost) {
@@ -338,6 +379,19 @@ NightlyReport NightlyBuilder::finish() {
                      }
                      return a.order_id < b.order_id;
                    });
+  std::set<std::string> before;
+  if (report.previous_run) {
+    before.insert(report.previous_run->problem_ids.begin(), report.previous_run->problem_ids.end());
+  }
+  for (const auto& order : report.problems) {
+    ProblemStatus status;
+    if (const auto it = acks.find(order.order_id); it != acks.end()) {
+      status.acknowledged = it->second;
+    }
+    status.new_since_last_run =
+        report.compared_with_previous_run && !before.contains(order.order_id);
+    report.problem_status.push_back(std::move(status));
+  }
   for (std::size_t i = 0; i < report.problems.size(); ++i) {
     const auto& order = report.problems[i];
     const bool lost = order.verdict == lifecycle::Verdict::lost;
@@ -409,6 +463,12 @@ NightlyReport redacted(const NightlyReport& report, const NightlyRenderOptions& 
   NightlyReport copy = report;
   for (auto& order : copy.problems) {
     redactor.redact(order);
+  }
+  // Stored redacted already; again with what this run's redactor learned.
+  for (auto& status : copy.problem_status) {
+    if (status.acknowledged) {
+      status.acknowledged->note = redactor.redact(status.acknowledged->note);
+    }
   }
   for (auto* groups : {&copy.by_state, &copy.by_suspect}) {
     for (auto& group : *groups) {

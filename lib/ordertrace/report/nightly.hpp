@@ -8,6 +8,8 @@
 #include <ordertrace/lifecycle/assessment.hpp>
 #include <ordertrace/lifecycle/definition.hpp>
 #include <ordertrace/model/span.hpp>
+#include <ordertrace/report/messages.hpp>
+#include <ordertrace/util/time_zone.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -67,7 +69,7 @@ AllowanceChoice choose_allowances(AllowanceMode requested,
                                   lifecycle::Definition& definition,
                                   const LearnOptions& options = {});
 
-// Whether a report must keep span attribute `key`: the lifecycle reads it (order ids,
+// Whether a report must keep span attribute `key`: the lifecycle reads it (order ids, order type,
 // status, messaging, HTTP, addresses, errors, the mapping rules' keys) or the redactor
 // learns personal data from it (deny-listed keys). Everything else can be dropped while
 // decoding (source::AttributeFilterSink).
@@ -142,6 +144,26 @@ struct DiscoveryFacts {
   std::size_t traces = 0;
 };
 
+// An acknowledgement of a problem (`ordertrace ack`), as the report shows it.
+struct Acknowledgement {
+  std::string note; // redacted when it was stored
+  std::int64_t created_at_ns = 0;
+  std::optional<std::int64_t> until_ns; // nullopt: until removed
+};
+
+// Where a problem stands for the support desk.
+struct ProblemStatus {
+  std::optional<Acknowledgement> acknowledged; // an ack in force at the report's "now"
+  bool new_since_last_run = false; // not among the previous run's problems (or no such run)
+};
+
+// The previous run of the same source, as the cache recorded it.
+struct PreviousRun {
+  std::int64_t window_until_ns = 0;
+  std::int64_t ran_at_ns = 0;
+  std::vector<std::string> problem_ids; // its LOST and STALLED orders
+};
+
 struct NightlyReport {
   std::int64_t from_ns = 0;
   std::int64_t until_ns = 0;
@@ -163,8 +185,19 @@ struct NightlyReport {
     std::optional<std::string> last_state;
   };
   std::vector<OrderLine> all_orders;
+  // COMPLETED orders per ending other than the final state ("CANCELLED", "REFUNDED"): every
+  // ending of the lifecycle, in its order, zeros included. Counted among COMPLETED.
+  std::vector<std::pair<std::string, std::size_t>> endings;
+  // New problems (not acknowledged) first, then the known ones (acknowledged); in each,
   // LOST then STALLED, longest waiting first.
   std::vector<lifecycle::Assessment> problems;
+  std::vector<ProblemStatus> problem_status; // one per problem, same order
+  // The run compared with for "new since the last run"; nullopt when none was recorded
+  // (then every problem is new) or the report ran without the cache.
+  std::optional<PreviousRun> previous_run;
+  bool compared_with_previous_run = false; // false: no cache, nothing to compare
+  std::size_t unacknowledged_lost() const noexcept;
+  std::size_t acknowledged_count() const noexcept;
   std::vector<ProblemGroup> by_state;
   std::vector<ProblemGroup> by_suspect;
   BusinessFigures business;
@@ -188,6 +221,11 @@ public:
   void add_spans(std::span<const model::Span> spans);
   // One judged order and the spans it was judged from (for the processing times).
   void add_order(lifecycle::Assessment assessment, std::span<const model::Span> order_spans);
+  // The acknowledgements in force, by order id (the caller drops expired ones).
+  void set_acknowledgements(std::map<std::string, Acknowledgement> acknowledgements);
+  // The previous run of the same source; nullopt: none recorded. Without a call, the
+  // report says it did not compare (no cache).
+  void set_previous_run(std::optional<PreviousRun> previous);
 
   NightlyReport finish();
 
@@ -198,6 +236,7 @@ private:
   std::map<std::pair<std::string, std::string>, std::size_t> m_5xx;
   std::map<std::pair<std::string, std::string>, std::vector<std::int64_t>> m_entry;
   std::map<std::pair<std::string, std::string>, std::vector<std::int64_t>> m_processing;
+  std::map<std::string, Acknowledgement> m_acknowledgements;
 };
 
 // ---- rendering -------------------------------------------------------------------------
@@ -209,6 +248,10 @@ std::vector<std::string> nightly_format_names();
 
 struct NightlyRenderOptions {
   std::string ui_url; // base of the Jaeger UI links; empty: k_default_ui_url
+  // Language and time zone of the text and Markdown formats (--lang, --tz); JSON, CSV,
+  // HTML and the metrics stay English and UTC.
+  Language language = Language::en;
+  util::TimeZone zone; // UTC
   // Personal data filter; null means default_redactor().
   std::shared_ptr<const Redactor> redactor;
 };

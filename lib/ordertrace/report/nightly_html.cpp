@@ -183,6 +183,17 @@ void stages_svg(std::ostream& out, const NightlyReport& r) {
   out << "</svg>";
 }
 
+std::string previous_run_text(const NightlyReport& r) {
+  if (!r.compared_with_previous_run) {
+    return "Not compared: the report ran without the cache.";
+  }
+  if (!r.previous_run) {
+    return "No earlier run of this source is recorded: every problem is new.";
+  }
+  return "Compared with the run of the window ending " +
+         util::format_rfc3339(r.previous_run->window_until_ns) + ".";
+}
+
 void groups_table(std::ostream& out, const char* title, const std::vector<ProblemGroup>& groups) {
   out << "<h2>" << title << "</h2><table class=\"sortable\"><thead><tr><th>key</th><th>lost</th>"
       << "<th>stalled</th></tr></thead><tbody>";
@@ -212,7 +223,13 @@ void render_nightly_html(std::ostream& out, const NightlyReport& r,
       << " spans</h2><div class=\"cards\">";
   for (const auto& [verdict, count] : r.verdicts) {
     out << "<div class=\"card " << lifecycle::to_string(verdict) << "\"><b>" << count << "</b>"
-        << lifecycle::to_string(verdict) << "</div>";
+        << lifecycle::to_string(verdict);
+    if (verdict == lifecycle::Verdict::completed) {
+      for (const auto& [ending, ending_count] : r.endings) {
+        out << "<br><span class=\"muted\">" << esc(ending) << " " << ending_count << "</span>";
+      }
+    }
+    out << "</div>";
   }
   out << "</div><p class=\"muted\">Source: " << esc(r.source) << "</p></section>\n";
 
@@ -245,10 +262,33 @@ void render_nightly_html(std::ostream& out, const NightlyReport& r,
   groups_table(out, "By the state they stopped in", r.by_state);
   out << "</div><div>";
   groups_table(out, "By suspect service / queue", r.by_suspect);
-  out << "</div></div><h2>Orders</h2><table class=\"sortable\"><thead><tr><th>verdict</th>"
-         "<th>order</th><th>stopped at</th><th>waiting</th><th>next</th><th>suspect</th>"
-         "<th>evidence</th><th>traces</th></tr></thead><tbody>";
-  for (const auto& order : r.problems) {
+  out << "</div></div>";
+  out << "<h2>New since the last run</h2><p class=\"muted\">" << esc(previous_run_text(r))
+      << "</p><ul id=\"new-since-last-run\">";
+  for (std::size_t i = 0; i < r.problems.size(); ++i) {
+    if (i < r.problem_status.size() && r.problem_status[i].new_since_last_run) {
+      out << "<li>" << lifecycle::to_string(r.problems[i].verdict) << " <code>"
+          << esc(r.problems[i].order_id) << "</code>"
+          << (r.problem_status[i].acknowledged ? " (acknowledged)" : "") << "</li>";
+    }
+  }
+  out << "</ul>";
+  for (std::size_t i = 0; i < r.problems.size(); ++i) {
+    const auto& order = r.problems[i];
+    const bool known = i < r.problem_status.size() && r.problem_status[i].acknowledged;
+    const bool previous_known =
+        i > 0 && i - 1 < r.problem_status.size() && r.problem_status[i - 1].acknowledged;
+    if (i == 0 || known != previous_known) {
+      if (i > 0) {
+        out << "</tbody></table>";
+      }
+      out << (known ? "<h2 id=\"known\">Known problems (acknowledged)</h2>"
+                    : "<h2 id=\"new\">New problems (not acknowledged)</h2>")
+          << "<table class=\"sortable\"><thead><tr><th>verdict</th>"
+             "<th>order</th><th>stopped at</th><th>waiting</th><th>next</th><th>suspect</th>"
+             "<th>evidence</th><th>traces</th>"
+          << (known ? "<th>known</th>" : "") << "</tr></thead><tbody>";
+    }
     out << "<tr><td>" << lifecycle::to_string(order.verdict) << "</td><td><code>"
         << esc(order.order_id) << "</code></td><td>" << esc(order.last_state.value_or("-"))
         << "</td><td class=\"n\" data-sort=\"" << seconds_key(order.waiting_ns.value_or(0)) << "\">"
@@ -281,9 +321,20 @@ void render_nightly_html(std::ostream& out, const NightlyReport& r,
       out << "<a href=\"" << esc(jaeger_trace_url(options.ui_url, trace)) << "\"><code>"
           << esc(trace.hex().substr(0, 12)) << "</code></a> ";
     }
-    out << "</td></tr>";
+    out << "</td>";
+    if (known) {
+      const auto& ack = *r.problem_status[i].acknowledged;
+      out << "<td>" << esc(ack.note) << "<br><span class=\"muted\">"
+          << (ack.until_ns ? "until " + esc(util::format_rfc3339(*ack.until_ns))
+                           : std::string("no end"))
+          << "</span></td>";
+    }
+    out << "</tr>";
   }
-  out << "</tbody></table></section>\n";
+  if (!r.problems.empty()) {
+    out << "</tbody></table>";
+  }
+  out << "</section>\n";
 
   const auto& b = r.business;
   out << "<section><h2>Business figures</h2><p>Completed orders: <b>" << b.completed_orders
