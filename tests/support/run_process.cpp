@@ -73,6 +73,11 @@ std::vector<std::string> build_environment(const ProcessOptions& options) {
     }
   }
   variables["XDG_CACHE_HOME"] = test_cache_home().string();
+  // Output language and zone follow LANG/LC_*/TZ: a test expects the English, UTC text
+  // unless it sets them itself, whatever the machine's locale.
+  for (const char* name : {"LANG", "LC_ALL", "LC_MESSAGES", "TZ", "LANGUAGE"}) {
+    variables.erase(name);
+  }
   for (const auto& [name, value] : options.env) {
     if (value) {
       variables[name] = *value;

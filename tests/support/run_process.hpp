@@ -20,7 +20,8 @@ struct ProcessResult {
 struct ProcessOptions {
   // Environment changes on top of the current environment: a value sets the
   // variable, nullopt removes it. Unless changed here, XDG_CACHE_HOME is a fresh folder
-  // of this test process: tests never share the default cache nor touch the user's.
+  // of this test process: tests never share the default cache nor touch the user's; and
+  // LANG, LC_ALL, LC_MESSAGES, LANGUAGE and TZ are unset (English, UTC output).
   std::map<std::string, std::optional<std::string>> env;
   // Written to the child's stdin, which is then closed (stdin is empty by default).
   std::string input;

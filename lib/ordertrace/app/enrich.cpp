@@ -1,5 +1,6 @@
 #include <ordertrace/app/enrich.hpp>
 #include <ordertrace/lifecycle/engine.hpp>
+#include <ordertrace/report/messages.hpp>
 #include <ordertrace/report/redaction.hpp>
 #include <ordertrace/report/ticket.hpp>
 #include <ordertrace/util/error.hpp>
@@ -298,7 +299,8 @@ void write_markdown(std::ostream& out, const EnrichOptions& options, const std::
                     const RowResult& result) {
   out << "### " << label << "\n\n";
   if (!result.error.empty()) {
-    out << "ordertrace could not answer: " << report::default_redactor().redact(result.error)
+    out << report::format(report::Message::enrich_no_answer, options.render.language,
+                          fmt::arg("error", report::default_redactor().redact(result.error)))
         << "\n\n";
     return;
   }

@@ -80,6 +80,9 @@ ExitCode run_enrich_command(const EnrichCommandOptions& options, std::istream& i
   }
 
   const EffectiveSettings settings = resolve_settings(options.common, "enrich");
+  const Localization local = localization(settings, diagnostics);
+  enrich.render.language = local.language;
+  enrich.render.zone = local.zone;
   check_url(settings.ui_url, "ui-url");
   enrich.render.ui_url = settings.ui_url.value;
   source::JaegerOptions jaeger = jaeger_options(settings, {});

@@ -1,3 +1,4 @@
+#include <ordertrace/app/ack_command.hpp>
 #include <ordertrace/app/cache_command.hpp>
 #include <ordertrace/app/enrich_command.hpp>
 #include <ordertrace/app/report_command.hpp>
@@ -24,7 +25,7 @@
 namespace ordertrace::app {
 namespace {
 
-const std::vector<std::string> k_commands = {"show", "report", "enrich", "config", "cache"};
+const std::vector<std::string> k_commands = {"show", "report", "enrich", "config", "cache", "ack"};
 
 // One line: newlines and other control characters would split or garble it.
 std::string one_line(std::string_view text) {
@@ -172,6 +173,15 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
   command.add_option("--lifecycle", options.lifecycle, "Lifecycle JSON (default: built in)")
       ->type_name("FILE");
   command.add_option("--config", options.config, "Config file (see below)")->type_name("FILE");
+  command
+      .add_option("--lang", options.lang,
+                  "Language of text output: en or ru (default: LC_ALL/LC_MESSAGES/LANG, else en)")
+      ->type_name("LANG");
+  command
+      .add_option("--tz", options.tz,
+                  "Time zone of text output, e.g. Europe/Moscow (default: TZ, "
+                  "else UTC)")
+      ->type_name("ZONE");
   add_cache_options(command, options);
 }
 
@@ -179,7 +189,7 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
 constexpr const char* k_settings_footer =
     "Environment: ORDERTRACE_JAEGER_URL, ORDERTRACE_UI_URL, ORDERTRACE_TOKEN (the token\n"
     "itself), ORDERTRACE_LIFECYCLE, ORDERTRACE_CONFIG, ORDERTRACE_CACHE (off: none),\n"
-    "NO_COLOR.\n"
+    "NO_COLOR, LC_ALL/LC_MESSAGES/LANG (ru_RU.UTF-8: Russian), TZ (time zone).\n"
     "Config file: --config, ORDERTRACE_CONFIG, else ${XDG_CONFIG_HOME:-~/.config}/\n"
     "ordertrace/config.toml if it exists; long option names as keys (jaeger = \"URL\"),\n"
     "never the token itself.\n"
@@ -225,7 +235,9 @@ int run(int argc, char** argv) {
                   "6 authentication required or refused (401/403, a login page),\n"
                   "7 cache unusable (not an ordertrace cache, corrupt, or newer).\n") +
       k_settings_footer);
-  show->add_option("order-id", show_options.order_ids, "Order id(s), as the spans carry them");
+  show->add_option("order-id", show_options.order_ids,
+                   "Order id(s), as the spans carry them; - reads ids from stdin, one a line "
+                   "(looked up --parallel at once)");
   show->add_option("--source", show_options.sources,
                    "Trace file instead of Jaeger (Jaeger/OTLP JSON, - for stdin); repeatable")
       ->type_name("FILE")
@@ -356,6 +368,35 @@ int run(int argc, char** argv) {
     }
   }
 
+  AckOptions ack_options;
+  CLI::App* ack = app.add_subcommand(
+      "ack", "Mark lost orders as known (a note, until when), for the nightly report");
+  ack->footer("ordertrace ack ORDER... --note TEXT [--until T]   acknowledge\n"
+              "ordertrace ack --list [--format json]            every acknowledgement\n"
+              "ordertrace ack --remove ORDER...                 forget them\n"
+              "Kept in the order cache, for the whole file (by order id); the note is redacted.\n"
+              "The report lists acknowledged orders as known and exits 3 only for others.\n"
+              "Exit codes: 0 done, 2 usage error (no --note, --until in the past, cache off),\n"
+              "7 cache unusable.");
+  ack->add_option("order-id", ack_options.order_ids, "Order id(s)");
+  ack->add_option("--note", ack_options.note, "Why the order is known (a ticket, who is on it)")
+      ->type_name("TEXT");
+  ack->add_option("--until", ack_options.until,
+                  "Until this RFC 3339 time, or for a duration from now (14d); default: until "
+                  "removed")
+      ->type_name("TIME|DURATION");
+  ack->add_option("--now", ack_options.now, "Count from this RFC 3339 time (default: now)")
+      ->type_name("TIME");
+  ack->add_flag("--list", ack_options.list, "List every acknowledgement (expired ones marked)");
+  ack->add_flag("--remove", ack_options.remove, "Remove the acknowledgements of the orders");
+  ack->add_option("--format", ack_options.format, "--list: text (default) or json")
+      ->type_name("FORMAT");
+  add_cache_options(*ack, ack_options.common);
+  ack->add_option("--config", ack_options.common.config, "Config file")->type_name("FILE");
+  ack->add_option("--lifecycle", ack_options.common.lifecycle,
+                  "Lifecycle JSON whose redaction rules clean the note (default: built in)")
+      ->type_name("FILE");
+
   std::string help_command = "ordertrace --help";
   try {
     check_command(argc, argv);
@@ -372,6 +413,10 @@ int run(int argc, char** argv) {
     if (enrich->parsed()) {
       help_command = "ordertrace enrich --help";
       return static_cast<int>(run_enrich_command(enrich_options, std::cin, std::cout, std::cerr));
+    }
+    if (ack->parsed()) {
+      help_command = "ordertrace ack --help";
+      return static_cast<int>(run_ack(ack_options, std::cout));
     }
     if (cache_command->parsed()) {
       help_command = "ordertrace cache --help";
@@ -390,6 +435,7 @@ int run(int argc, char** argv) {
     const CLI::App& command = show->parsed()             ? *show
                               : report_command->parsed() ? *report_command
                               : config_show->parsed()    ? *config_show
+                              : ack->parsed()            ? *ack
                                                          : app;
     print_error(describe_extras(e, command, argc, argv));
     print_hint(report_command->parsed() ? "ordertrace report --help"

@@ -331,8 +331,8 @@ bool use_color(bool no_color_option) {
 
 const std::vector<std::string>& config_keys() {
   static const std::vector<std::string> keys = {
-      "jaeger", "ui-url",  "api",      "search-depth", "token-file", "ca-file", "cert",
-      "key",    "timeout", "parallel", "verbose",      "lifecycle",  "cache"};
+      "jaeger",  "ui-url",   "api",     "search-depth", "token-file", "ca-file", "cert", "key",
+      "timeout", "parallel", "verbose", "lifecycle",    "cache",      "lang",    "tz"};
   return keys;
 }
 
@@ -401,6 +401,22 @@ EffectiveSettings resolve_settings(const CommonOptions& options, std::string_vie
     settings.verbose = {"false", Origin::built_in, {}};
   }
 
+  // The language: like gettext, the first of LC_ALL, LC_MESSAGES and LANG that is set
+  // decides; a C or POSIX locale (a system default, not a person's choice) decides nothing.
+  settings.lang = resolve_setting(options.lang, "--lang", {}, file, "en");
+  if (!options.lang) {
+    for (const char* variable : report::k_locale_variables) {
+      if (auto locale = environment_variable(variable)) {
+        if (report::locale_names_language(*locale)) {
+          settings.lang = {std::string(to_string(report::language_of_locale(*locale))),
+                           Origin::environment, std::string(variable) + "=" + *locale};
+        }
+        break;
+      }
+    }
+  }
+  settings.tz = resolve_setting(options.tz, "--tz", {"TZ"}, file, "UTC");
+
   // The token: --token-file, then ORDERTRACE_TOKEN (the token itself), then the config
   // file's token-file.
   if (options.token_file) {
@@ -414,6 +430,26 @@ EffectiveSettings resolve_settings(const CommonOptions& options, std::string_vie
                       Origin::config_file, path.source + " (token-file " + path.value + ")"};
   }
   return settings;
+}
+
+Localization localization(const EffectiveSettings& settings, std::ostream& err) {
+  Localization out;
+  if (const auto language = report::parse_language(settings.lang.value)) {
+    out.language = *language;
+  } else {
+    throw_bad_choice(where(settings.lang, "lang"), settings.lang.value, report::language_names());
+  }
+  if (auto zone = util::TimeZone::find(settings.tz.value)) {
+    out.zone = *zone;
+  } else if (settings.tz.origin == Origin::environment) {
+    err << "ordertrace: warning: unknown time zone TZ='" << settings.tz.value
+        << "' in the environment; times are shown in UTC\n";
+  } else {
+    throw UsageError(fmt::format("unknown time zone {} '{}': expected a name of the tz database "
+                                 "such as Europe/Moscow or UTC",
+                                 where(settings.tz, "tz"), settings.tz.value));
+  }
+  return out;
 }
 
 source::JaegerOptions jaeger_options(const EffectiveSettings& settings,
@@ -493,6 +529,11 @@ void write_settings(std::ostream& out, const EffectiveSettings& settings) {
                   origin(settings.lifecycle, settings.lifecycle.value.empty() ? "built in" : "")});
   rows.push_back({"cache", shown(settings.cache.value),
                   origin(settings.cache, settings.cache.value.empty() ? "off" : "")});
+  rows.push_back({"lang", settings.lang.value, origin(settings.lang)});
+  rows.push_back(
+      {"tz", settings.tz.value,
+       origin(settings.tz,
+              util::TimeZone::find(settings.tz.value) ? "" : "unknown zone: UTC is used")});
 
   std::size_t name_width = 0;
   std::size_t value_width = 0;

@@ -7,8 +7,10 @@
 // layering is done here: CLI11 applies an option's environment variable only when the
 // option has no value yet, so a value from the config file would beat the environment.
 
+#include <ordertrace/report/messages.hpp>
 #include <ordertrace/source/http_transport.hpp>
 #include <ordertrace/source/jaeger_client.hpp>
+#include <ordertrace/util/time_zone.hpp>
 
 #include <filesystem>
 #include <functional>
@@ -95,6 +97,8 @@ struct CommonOptions {
   std::optional<std::string> parallel;     // --parallel N
   std::optional<std::string> lifecycle;    // --lifecycle FILE
   std::optional<std::string> cache;        // --cache FILE
+  std::optional<std::string> lang;         // --lang en|ru
+  std::optional<std::string> tz;           // --tz ZONE
   bool no_cache = false;                   // --no-cache
   bool verbose = false;                    // --verbose
 };
@@ -123,7 +127,25 @@ struct EffectiveSettings {
   Setting lifecycle;
   // The order cache's file; value empty when the cache is off (--no-cache, or no HOME).
   Setting cache;
+  // Language of the text outputs: "en" or "ru" as given by --lang or the config file, or as
+  // read from LC_ALL, LC_MESSAGES or LANG (the first set; source "LANG=ru_RU.UTF-8"). A C
+  // or POSIX locale names no language and leaves the choice to the config file.
+  Setting lang;
+  // Time zone of the text outputs (--tz, TZ, config tz); default UTC.
+  Setting tz;
 };
+
+// The language and time zone the text outputs are written in.
+struct Localization {
+  report::Language language = report::Language::en;
+  util::TimeZone zone; // UTC
+};
+
+// The checked --lang and --tz. Throws UsageError naming the value and where it came from for
+// a language other than en and ru, or a zone the tz database does not know, from the command
+// line or the config file; an unknown TZ in the environment is no error: UTC is used and
+// one line saying so goes to `err`.
+Localization localization(const EffectiveSettings& settings, std::ostream& err);
 
 // Resolves every shared setting for `command` ("show"): finds and reads the config file
 // (--config, ORDERTRACE_CONFIG, else ${XDG_CONFIG_HOME:-~/.config}/ordertrace/config.toml

@@ -1,6 +1,7 @@
 #include <ordertrace/app/command_options.hpp>
 #include <ordertrace/app/enrich_command.hpp>
 #include <ordertrace/app/jaeger_search.hpp>
+#include <ordertrace/app/shared_requests.hpp>
 #include <ordertrace/app/show.hpp>
 #include <ordertrace/cache/cache.hpp>
 #include <ordertrace/config/lifecycle_file.hpp>
@@ -13,10 +14,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <exception>
 #include <functional>
+#include <iostream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace ordertrace::app {
 namespace {
@@ -168,6 +174,25 @@ std::optional<cache::ServiceSearch> last_search(const cache::OrderRecord& record
   return all;
 }
 
+// A NOT_FOUND order the cache knew before `cache prune` removed its spans: forgotten by
+// Jaeger (retention) and by the cache, not unknown (issue #11, point 5).
+void explain_forgotten(lifecycle::Assessment& assessment, const cache::Cache& order_cache,
+                       const std::string& key) {
+  if (assessment.verdict != lifecycle::Verdict::not_found) {
+    return;
+  }
+  const auto tombstone = order_cache.find_tombstone(key, assessment.order_id);
+  if (!tombstone) {
+    return;
+  }
+  assessment.not_found_reason = "beyond_retention";
+  assessment.reason = "known from the cache: last seen " +
+                      util::format_rfc3339(tombstone->last_seen_ns).substr(0, 10) + " at " +
+                      tombstone->last_state.value_or("no state") + " (" + tombstone->verdict +
+                      " then); older than Jaeger's retention, and its spans were pruned from the "
+                      "cache";
+}
+
 report::Format parse_format_option(const std::optional<std::string>& text) {
   if (!text) {
     return report::Format::text;
@@ -186,7 +211,7 @@ lifecycle::Assessment refresh_open_order(
     const lifecycle::Definition& definition, std::span<const source::SearchWindow> windows,
     std::int64_t until_ns, std::int64_t now_ns, const source::JaegerOptions& jaeger,
     const std::function<source::HttpTransport&()>& http_transport, report::Redactor& redactor,
-    cache::Cache& order_cache, const std::string& key, CacheNote& note) {
+    cache::Cache& order_cache, std::mutex& shared_state, const std::string& key, CacheNote& note) {
   std::map<std::int64_t, std::vector<std::string>> services_since;
   std::vector<std::string> services = definition.services;
   if (services.empty()) {
@@ -248,7 +273,10 @@ lifecycle::Assessment refresh_open_order(
   for (const auto& id : fresh) {
     note.traces_from_jaeger += order_traces.count(id);
   }
-  redactor.learn(spans, definition);
+  {
+    const std::lock_guard lock(shared_state); // other orders' lookups learn and store too
+    redactor.learn(spans, definition);
+  }
   lifecycle::AssessOptions assess_options;
   assess_options.unsearched_services = failed;
   auto assessment = lifecycle::assess(definition, spans, order_id, now_ns, assess_options);
@@ -267,6 +295,7 @@ lifecycle::Assessment refresh_open_order(
     }
   }
   note.mode = "refreshed";
+  const std::lock_guard lock(shared_state);
   order_cache.store(make_record(key, assessment, spans, fetched_at, std::move(searches), redactor,
                                 definition, now_ns));
   return assessment;
@@ -278,10 +307,60 @@ std::string jaeger_cache_key(const std::string& base_url) {
   return jaeger_key(base_url);
 }
 
+std::vector<std::string> expand_order_ids(const std::vector<std::string>& ids,
+                                          std::istream& input) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  auto add = [&](std::string id) {
+    if (seen.insert(id).second) {
+      out.push_back(std::move(id));
+    }
+  };
+  bool input_read = false;
+  for (const auto& id : ids) {
+    if (id.empty()) {
+      throw UsageError("show: an order id must not be empty");
+    }
+    if (id != "-") {
+      add(id);
+      continue;
+    }
+    if (input_read) {
+      continue;
+    }
+    input_read = true;
+    std::string line;
+    while (std::getline(input, line)) {
+      const auto first = line.find_first_not_of(" \t\r\v\f");
+      if (first == std::string::npos || line[first] == '#') {
+        continue;
+      }
+      const auto last = line.find_last_not_of(" \t\r\v\f");
+      add(line.substr(first, last - first + 1));
+    }
+    if (input.bad()) {
+      throw InputError("cannot read order ids from standard input");
+    }
+  }
+  return out;
+}
+
 ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& diagnostics) {
   // Every usage error before any file is read or request sent.
   if (options.order_ids.empty() && options.trace_ids.empty()) {
     throw UsageError("show: an order-id (or --trace TRACE-ID) is required");
+  }
+  const bool ids_from_stdin =
+      std::find(options.order_ids.begin(), options.order_ids.end(), "-") != options.order_ids.end();
+  if (ids_from_stdin && std::find(options.sources.begin(), options.sources.end(),
+                                  std::filesystem::path("-")) != options.sources.end()) {
+    throw UsageError("show: standard input cannot hold both order ids ('-') and traces "
+                     "(--source -)");
+  }
+  const std::vector<std::string> order_ids =
+      expand_order_ids(options.order_ids, options.ids_input ? *options.ids_input : std::cin);
+  if (order_ids.empty() && options.trace_ids.empty()) {
+    throw UsageError("show: no order ids on standard input");
   }
   std::vector<model::TraceId> trace_ids;
   for (const auto& text : options.trace_ids) {
@@ -291,7 +370,7 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
     }
     trace_ids.push_back(*id);
   }
-  for (const auto& id : options.order_ids) {
+  for (const auto& id : order_ids) {
     if (id.empty()) {
       throw UsageError("show: an order id must not be empty");
     }
@@ -313,6 +392,7 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
   }
 
   const EffectiveSettings settings = resolve_settings(options.common, "show");
+  const Localization local = localization(settings, diagnostics);
   const bool verbose = settings.verbose.value == "true";
   auto trace = [&diagnostics](const std::string& line) {
     diagnostics << "ordertrace: " << line << '\n';
@@ -352,7 +432,7 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
   if (from_files) {
     source::SpanStore store;
     source::load_files(options.sources, store);
-    for (const auto& order_id : options.order_ids) {
+    for (const auto& order_id : order_ids) {
       const auto spans = store.select_order(order_id, definition.order_id_keys);
       redactor->learn(spans, definition);
       assessments.push_back(lifecycle::assess(definition, spans, order_id, now_ns));
@@ -379,22 +459,37 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
       // Made on first use: libcurl's set-up (TLS included) costs more than a whole answer
       // from the cache.
       std::unique_ptr<source::HttpTransport> transport;
-      auto http_transport = [&]() -> source::HttpTransport& {
-        if (!transport) {
-          transport = source::make_curl_transport(http);
+      // Every lookup asks through it: the requests of orders looked up at once go out
+      // together, and one asked twice (a trace linked from two orders) is sent once.
+      SharedRequests shared_requests([&]() -> source::HttpTransport& {
+        if (options.transport != nullptr) {
+          return *options.transport;
         }
+        transport = source::make_curl_transport(http);
         return *transport;
+      });
+      const std::function<source::HttpTransport&()> http_transport =
+          [&]() -> source::HttpTransport& {
+        return shared_requests;
       };
       std::optional<source::JaegerClient> client;
-      auto jaeger_client = [&]() -> source::JaegerClient& {
+      const std::function<source::JaegerClient&()> jaeger_client = [&]() -> source::JaegerClient& {
         if (!client) {
           client.emplace(jaeger, http_transport());
         }
         return *client;
       };
-      for (const auto& order_id : options.order_ids) {
+      // Orders are looked up on up to --parallel threads at once. They share the cache and
+      // the redactor: hold `shared_state` while using either.
+      std::mutex shared_state;
+      std::vector<lifecycle::Assessment> order_assessments(order_ids.size());
+      std::vector<CacheNote> order_notes(order_ids.size());
+      auto look_up = [&](std::size_t index,
+                         const std::function<source::JaegerClient&()>& order_client) {
+        const std::string& order_id = order_ids[index];
         std::optional<cache::OrderRecord> cached;
         if (order_cache && !options.refresh) {
+          const std::lock_guard lock(shared_state);
           cached = order_cache->find(key, order_id);
         }
         CacheNote note;
@@ -418,17 +513,25 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
           } else {
             note.mode = "missing";
           }
-          redactor->learn(spans, definition);
+          {
+            const std::lock_guard lock(shared_state);
+            redactor->learn(spans, definition);
+          }
           assessment = lifecycle::assess(definition, spans, order_id, now_ns);
           if (!cached) {
             assessment.reason = "order " + order_id + " is not in the cache (--offline)";
+            if (order_cache) {
+              const std::lock_guard lock(shared_state);
+              explain_forgotten(assessment, *order_cache, key);
+            }
           }
         } else if (cached) {
           assessment =
               refresh_open_order(*cached, order_id, definition, windows, until_ns, now_ns, jaeger,
-                                 http_transport, *redactor, *order_cache, key, note);
+                                 http_transport, *redactor, *order_cache, shared_state, key, note);
         } else {
-          auto judged = find_and_assess(jaeger_client(), definition, order_id, windows, now_ns);
+          auto judged = find_and_assess(order_client(), definition, order_id, windows, now_ns);
+          const std::lock_guard lock(shared_state);
           redactor->learn(judged.spans, definition);
           assessment = std::move(judged.assessment);
           std::set<model::TraceId> traces;
@@ -437,6 +540,9 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
           }
           note.traces_from_jaeger = traces.size();
           note.mode = "stored";
+          if (order_cache) {
+            explain_forgotten(assessment, *order_cache, key);
+          }
           // A NOT_FOUND is not stored: a mistyped id must not shadow a later real order.
           if (order_cache && assessment.verdict != lifecycle::Verdict::not_found) {
             std::vector<cache::ServiceSearch> searches;
@@ -456,8 +562,49 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
             note.mode.clear();
           }
         }
-        assessments.push_back(std::move(assessment));
-        cache_notes.push_back(std::move(note));
+        order_assessments[index] = std::move(assessment);
+        order_notes[index] = std::move(note);
+      };
+      // Each order once, lowest index first; after a failure no further order starts, and
+      // the failure of the first order in input order is thrown, as a plain loop would.
+      std::atomic<std::size_t> next_order{0};
+      std::atomic<bool> failed{false};
+      std::vector<std::exception_ptr> errors(order_ids.size());
+      auto look_up_orders = [&](const std::function<source::JaegerClient&()>& order_client) {
+        for (std::size_t index = next_order++; index < order_ids.size() && !failed;
+             index = next_order++) {
+          try {
+            look_up(index, order_client);
+          } catch (...) {
+            errors[index] = std::current_exception();
+            failed = true;
+          }
+        }
+      };
+      const std::size_t threads =
+          std::min(order_ids.size(), std::max<std::size_t>(1, http.max_in_flight));
+      if (threads <= 1) {
+        look_up_orders(jaeger_client);
+      } else {
+        std::vector<std::jthread> pool;
+        for (std::size_t i = 0; i < threads; ++i) {
+          pool.emplace_back([&] {
+            std::optional<source::JaegerClient> own_client; // a client is not thread-safe
+            look_up_orders([&]() -> source::JaegerClient& {
+              if (!own_client) {
+                own_client.emplace(jaeger, http_transport());
+              }
+              return *own_client;
+            });
+          });
+        }
+      }
+      for (std::size_t i = 0; i < order_ids.size(); ++i) {
+        if (errors[i]) {
+          std::rethrow_exception(errors[i]);
+        }
+        assessments.push_back(std::move(order_assessments[i]));
+        cache_notes.push_back(std::move(order_notes[i]));
       }
       if (!trace_ids.empty()) {
         JaegerOrderSource source(jaeger_client(), definition, windows);
@@ -481,6 +628,8 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
   render_options.color = format == report::Format::text && use_color(options.no_color);
   render_options.lifecycle_name = definition.name;
   render_options.redactor = redactor;
+  render_options.language = local.language;
+  render_options.zone = local.zone;
   const bool single = assessments.size() == 1 && trace_ids.empty();
   const bool any_note = std::any_of(cache_notes.begin(), cache_notes.end(),
                                     [](const CacheNote& note) { return !note.mode.empty(); });

@@ -4,9 +4,11 @@
 // each order and renders the verdicts.
 
 #include <ordertrace/app/settings.hpp>
+#include <ordertrace/source/http_transport.hpp>
 #include <ordertrace/util/error.hpp>
 
 #include <filesystem>
+#include <istream>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -15,7 +17,7 @@
 namespace ordertrace::app {
 
 struct ShowOptions {
-  std::vector<std::string> order_ids;         // as given: quotes, spaces, any UTF-8
+  std::vector<std::string> order_ids;         // as given: quotes, spaces, any UTF-8; "-": stdin
   std::vector<std::string> trace_ids;         // --trace: show every order of these traces
   std::vector<std::filesystem::path> sources; // --source, in order; empty: ask Jaeger
   std::optional<std::string> now;             // --now as typed; nullopt: the clock
@@ -26,7 +28,15 @@ struct ShowOptions {
   bool offline = false;                       // --offline: the cache only, no Jaeger
   bool refresh = false;                       // --refresh: ask Jaeger afresh, then store
   CommonOptions common;                       // --jaeger, --config, --lifecycle, ...
+  std::istream* ids_input = nullptr;          // where "-" reads ids; nullptr: std::cin
+  // Tests: the transport to ask Jaeger through instead of libcurl; must outlive the call.
+  source::HttpTransport* transport = nullptr;
 };
+
+// The order ids to show: `ids` in order, each "-" replaced by the ids read from `input`
+// (one a line, white space trimmed, blank lines and lines starting with '#' skipped; read
+// once), each id once, where it first came. UsageError for an empty id given as an argument.
+std::vector<std::string> expand_order_ids(const std::vector<std::string>& ids, std::istream& input);
 
 // Runs `show`: checks every option first (UsageError), then loads the lifecycle and the
 // spans of each order: from the trace files (InputError naming the file), or from Jaeger
@@ -36,7 +46,9 @@ struct ShowOptions {
 // the cache without a request, an open one is refreshed only since its last search, and each
 // order found is stored, redacted; --offline reads the cache alone. Every report then says
 // what came from the cache and how old it is. CacheError (exit 7) for an unusable cache file.
-// --source never touches the cache. Judges each order and writes the reports to `out`; with
+// --source never touches the cache. Several orders are looked up at once (up to --parallel),
+// sharing the requests they have in common; the reports come in the order the ids were
+// given. Judges each order and writes the reports to `out`; with
 // --verbose, one line per HTTP request goes to `diagnostics`. Returns ExitCode::ok, or
 // ExitCode::order_not_found when any order was not found (its NOT_FOUND report is still
 // written).

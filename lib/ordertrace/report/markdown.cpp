@@ -2,6 +2,7 @@
 // text report says first (verdict, suspect, where it stopped, the failing span and its
 // error) and links to Jaeger; the rest stays in `show`.
 
+#include <ordertrace/report/messages.hpp>
 #include <ordertrace/report/render.hpp>
 #include <ordertrace/report/text_layout.hpp>
 #include <ordertrace/report/ticket.hpp>
@@ -40,15 +41,6 @@ std::string text(std::string_view raw) {
   return out;
 }
 
-// To the second: people read it (the JSON report has the rest).
-std::string time_text(std::int64_t time_ns) {
-  std::int64_t remainder = time_ns % util::k_ns_per_second;
-  if (remainder < 0) {
-    remainder += util::k_ns_per_second;
-  }
-  return util::format_rfc3339(time_ns - remainder);
-}
-
 // A code span: backticks cannot be escaped inside one, so they become quotes.
 std::string code(std::string_view raw) {
   std::string out = text(raw);
@@ -63,45 +55,96 @@ void render_markdown(std::ostream& out, const lifecycle::Assessment& unfiltered,
                      const RenderOptions& options) {
   const lifecycle::Assessment a = redacted(unfiltered, options);
   const TicketSummary summary = summarize(a, options);
+  const Language language = options.language;
+  const auto label = [language](Message id) {
+    return "- **" + std::string(report::text(id, language)) + ":** ";
+  };
+  const auto time_text = [&options](std::int64_t ns) {
+    return detail::moment(ns, options.zone);
+  };
+  const auto duration = [language](std::int64_t ns) {
+    return format_duration(ns, language);
+  };
 
-  out << "**" << summary.verdict << "** · order " << code(a.order_id);
+  out << "**" << verdict_label(a.verdict, language);
+  if (a.ending) {
+    out << " — " << text(*a.ending);
+  }
+  out << "** · " << report::text(Message::order, language) << ' ' << code(a.order_id);
   if (!summary.suspect.empty()) {
-    out << " · suspect: **" << text(summary.suspect) << "**";
+    out << " · " << report::text(Message::suspect, language) << " **" << text(summary.suspect)
+        << "**";
   }
   out << "\n\n";
   if (!a.reason.empty()) {
     out << text(a.reason) << "\n\n";
   }
 
+  if (const std::string why = detail::not_found_text(a, language); !why.empty()) {
+    out << label(Message::md_not_found) << text(why) << '\n';
+  }
   if (!summary.state.empty()) {
-    out << "- **" << (a.verdict == lifecycle::Verdict::completed ? "Completed" : "Last state")
-        << ":** " << text(summary.state);
+    out << label(a.verdict == lifecycle::Verdict::completed ? Message::md_completed
+                                                            : Message::md_last_state);
     if (a.last_state_time_ns) {
-      out << " at " << time_text(*a.last_state_time_ns);
+      out << format(Message::state_at_time, language, fmt::arg("state", text(summary.state)),
+                    fmt::arg("time", time_text(*a.last_state_time_ns)));
+    } else {
+      out << text(summary.state);
+    }
+    out << '\n';
+  }
+  if (!a.loops.empty()) {
+    out << label(Message::md_loops);
+    for (std::size_t i = 0; i < a.loops.size(); ++i) {
+      out << (i == 0 ? "" : "; ")
+          << text(format(Message::loop, language, fmt::arg("from", a.loops[i].from_state),
+                         fmt::arg("to", a.loops[i].to_state), fmt::arg("count", a.loops[i].count)));
     }
     out << '\n';
   }
   if (a.expected_next_state && a.verdict != lifecycle::Verdict::completed) {
-    out << "- **Expected:** " << text(*a.expected_next_state);
+    out << label(Message::md_expected);
     if (a.expected_owner) {
-      out << " from " << text(*a.expected_owner);
+      out << format(Message::state_from_owner, language,
+                    fmt::arg("state", text(*a.expected_next_state)),
+                    fmt::arg("owner", text(*a.expected_owner)));
+    } else {
+      out << text(*a.expected_next_state);
     }
     if (a.waiting_ns) {
-      out << ", waiting " << util::format_duration(*a.waiting_ns);
+      out << format(Message::md_waiting, language, fmt::arg("waited", duration(*a.waiting_ns)));
       if (a.allowance_ns) {
-        out << " (" << util::format_duration(*a.allowance_ns) << " allowed)";
+        out << format(Message::md_allowed, language,
+                      fmt::arg("allowed", duration(*a.allowance_ns)));
       }
     }
     out << '\n';
   }
+  if (a.deadline_ns && a.waiting_ns && a.verdict != lifecycle::Verdict::completed) {
+    const std::int64_t left = *a.deadline_ns - a.now_ns;
+    out << label(Message::md_deadline)
+        << (left >= 0
+                ? format(Message::time_left, language, fmt::arg("time", time_text(*a.deadline_ns)),
+                         fmt::arg("left", duration(left)))
+                : format(Message::time_over, language, fmt::arg("time", time_text(*a.deadline_ns)),
+                         fmt::arg("over", duration(-left))))
+        << '\n';
+  }
+  if (const std::string allowances = detail::allowances_text(a, language); !allowances.empty()) {
+    out << label(Message::md_allowances) << text(allowances) << '\n';
+  }
+  if (const std::string next = detail::next_step_text(a, language, options.zone); !next.empty()) {
+    out << label(Message::md_next_step) << text(next) << '\n';
+  }
   if (!summary.trace_id.empty()) {
-    out << "- **Span:** " << text(summary.service.empty() ? "?" : summary.service);
+    out << label(Message::md_span) << text(summary.service.empty() ? "?" : summary.service);
     if (!summary.operation.empty()) {
       out << " · " << code(summary.operation);
     }
-    out << ", trace " << code(summary.trace_id);
+    out << ", " << report::text(Message::md_trace, language) << ' ' << code(summary.trace_id);
     if (!summary.span_id.empty()) {
-      out << " span " << code(summary.span_id);
+      out << ' ' << report::text(Message::md_span_id, language) << ' ' << code(summary.span_id);
     }
     out << '\n';
   }
@@ -110,10 +153,10 @@ void render_markdown(std::ostream& out, const lifecycle::Assessment& unfiltered,
     if (!summary.error.empty() && summary.error != problem) {
       problem += (problem.empty() ? "" : ": ") + summary.error;
     }
-    out << "- **Error:** " << text(problem) << '\n';
+    out << label(Message::md_error) << text(problem) << '\n';
   }
   if (!summary.queue.empty()) {
-    out << "- **Queue:** " << code(summary.queue) << '\n';
+    out << label(Message::md_queue) << code(summary.queue) << '\n';
   }
 
   // The failing span's trace first, then the order's other traces.
@@ -133,13 +176,13 @@ void render_markdown(std::ostream& out, const lifecycle::Assessment& unfiltered,
       out << (i == 0 ? " " : ", ") << '<' << links[i] << '>';
     }
     if (links.size() > k_max_links) {
-      out << " and " << links.size() - k_max_links << " more";
+      out << format(Message::md_and_more, language, fmt::arg("count", links.size() - k_max_links));
     }
     out << '\n';
   }
-  out << "\n_ordertrace, as of " << time_text(a.now_ns);
+  out << "\n_" << format(Message::md_footer, language, fmt::arg("time", time_text(a.now_ns)));
   if (!options.lifecycle_name.empty()) {
-    out << ", lifecycle " << text(options.lifecycle_name);
+    out << format(Message::md_lifecycle, language, fmt::arg("name", text(options.lifecycle_name)));
   }
   out << "_\n";
 }

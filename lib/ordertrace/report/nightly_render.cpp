@@ -1,6 +1,7 @@
 // Text, JSON, CSV and Markdown renderers of the nightly report, and its Prometheus
 // metrics. They format a NightlyReport that render_nightly has already redacted.
 
+#include <ordertrace/report/messages.hpp>
 #include <ordertrace/report/nightly.hpp>
 #include <ordertrace/report/redaction.hpp>
 #include <ordertrace/report/render.hpp>
@@ -70,32 +71,114 @@ std::string cell(std::string_view text, std::size_t width) {
   return detail::pad(detail::truncate(detail::sanitize(text), width), width);
 }
 
-void text_groups(std::ostream& out, const char* title, const std::vector<ProblemGroup>& groups) {
+// " (cancelled 3, refunded 1)" after the COMPLETED count; empty without endings.
+std::string endings_text(const NightlyReport& r) {
+  std::string text;
+  for (const auto& [ending, count] : r.endings) {
+    std::string name = ending;
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    text += (text.empty() ? "" : ", ") + name + " " + std::to_string(count);
+  }
+  return text.empty() ? text : " (" + text + ")";
+}
+
+ProblemStatus status_of(const NightlyReport& r, std::size_t i) {
+  return i < r.problem_status.size() ? r.problem_status[i] : ProblemStatus{};
+}
+
+// "known: <note> (until 2026-12-01T00:00:00Z, since ...)".
+std::string ack_text(const Acknowledgement& ack) {
+  return "known: " + ack.note + " (" +
+         (ack.until_ns ? "until " + util::format_rfc3339(*ack.until_ns) : std::string("no end")) +
+         ", acknowledged " + util::format_rfc3339(ack.created_at_ns) + ")";
+}
+
+// The section "New since the last run", one line per order, or why there is none.
+std::vector<std::string> new_since_lines(const NightlyReport& r, Language language = Language::en) {
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < r.problems.size(); ++i) {
+    if (status_of(r, i).new_since_last_run) {
+      lines.push_back(
+          verdict_label(r.problems[i].verdict, language) + " " + r.problems[i].order_id +
+          (status_of(r, i).acknowledged ? std::string(text(Message::n_acknowledged_mark, language))
+                                        : std::string()));
+    }
+  }
+  return lines;
+}
+
+std::string previous_run_text(const NightlyReport& r) {
+  if (!r.compared_with_previous_run) {
+    return "not compared: the report ran without the cache";
+  }
+  if (!r.previous_run) {
+    return "no earlier run of this source is recorded: every problem is new";
+  }
+  return "compared with the run of the window ending " +
+         util::format_rfc3339(r.previous_run->window_until_ns) + " (" +
+         std::to_string(r.previous_run->problem_ids.size()) + " problems then)";
+}
+
+void text_groups(std::ostream& out, std::string_view title, const std::vector<ProblemGroup>& groups,
+                 Language language) {
   if (groups.empty()) {
     return;
   }
   out << '\n' << title << '\n';
   for (const auto& group : groups) {
     out << "  " << cell(group.key, 44)
-        << fmt::format(" lost {:>4}  stalled {:>4}\n", group.lost, group.stalled);
+        << format(Message::n_group_counts, language, fmt::arg("lost", group.lost),
+                  fmt::arg("stalled", group.stalled))
+        << '\n';
   }
+}
+
+// A time in the text and Markdown formats: RFC 3339 UTC as ever, or on the zone's clock with
+// its offset.
+std::string local_time(std::int64_t ns, const util::TimeZone& zone) {
+  return zone.is_utc() ? util::format_rfc3339(ns) : detail::moment(ns, zone);
 }
 
 } // namespace
 
 void render_nightly_text(std::ostream& out, const NightlyReport& r,
                          const NightlyRenderOptions& options) {
-  out << "ordertrace nightly report  " << window_text(r) << '\n';
-  out << "now " << util::format_rfc3339(r.now_ns) << ", lifecycle " << r.lifecycle_name << '\n';
-  out << "source: " << detail::sanitize(r.source) << '\n';
-  out << "allowances: " << to_string(r.allowances.used) << " (" << r.allowances.note << ")\n";
-  out << fmt::format("\n{} orders active in the window, {} spans\n", r.orders, r.spans);
-  out << "\nVerdicts\n";
+  // Labels in the reader's language, times on the reader's clock (UTC: as before).
+  const Language lang = options.language;
+  const auto when = [&options](std::int64_t ns) {
+    return local_time(ns, options.zone);
+  };
+  const auto duration_text = [lang](std::int64_t ns) {
+    return format_duration(ns, lang);
+  };
+  const auto optional_duration = [&duration_text](const std::optional<std::int64_t>& ns) {
+    return ns ? duration_text(*ns) : std::string("-");
+  };
+  const std::size_t verdict_w = lang == Language::en ? 14 : 36;
+  out << format(Message::n_title, lang,
+                fmt::arg("window", when(r.from_ns) + " .. " + when(r.until_ns)))
+      << '\n';
+  out << format(Message::n_now, lang, fmt::arg("time", when(r.now_ns)),
+                fmt::arg("name", r.lifecycle_name))
+      << '\n';
+  out << format(Message::n_source, lang, fmt::arg("source", detail::sanitize(r.source))) << '\n';
+  out << format(Message::n_allowances, lang, fmt::arg("used", to_string(r.allowances.used)),
+                fmt::arg("note", r.allowances.note))
+      << '\n';
+  out << '\n'
+      << format(Message::n_active, lang, fmt::arg("orders", r.orders), fmt::arg("spans", r.spans))
+      << '\n';
+  out << '\n' << text(Message::n_verdicts, lang) << '\n';
   for (const auto& [verdict, count] : r.verdicts) {
-    out << "  " << cell(lifecycle::to_string(verdict), 14) << fmt::format("{:>6}\n", count);
+    out << "  " << cell(verdict_label(verdict, lang), verdict_w) << fmt::format("{:>6}", count);
+    if (verdict == lifecycle::Verdict::completed) {
+      out << endings_text(r);
+    }
+    out << '\n';
   }
 
-  out << "\nFunnel (orders that reached each state)\n";
+  out << '\n' << text(Message::n_funnel, lang) << '\n';
   const std::size_t top = std::max<std::size_t>(
       1, r.funnel.empty()
              ? 1
@@ -107,39 +190,77 @@ void render_nightly_text(std::ostream& out, const NightlyReport& r,
         << std::string(step.reached * 30 / top, '#') << '\n';
   }
 
-  out << "\nTransitions                                          count     p50     p95     p99  "
-         "allowed  over\n";
+  // Russian durations ("19 ч 54 мин") need wider columns than "19h 54m".
+  const std::size_t dw = lang == Language::en ? 7 : 11;
+  out << '\n'
+      << detail::pad(text(Message::n_transitions, lang), 53)
+      << fmt::format("{:>5} {:>{}} {:>{}} {:>{}} {:>{}} {:>5}\n",
+                     text(Message::n_column_count, lang), "p50", dw, "p95", dw, "p99", dw,
+                     text(Message::n_column_allowed, lang), dw + 1,
+                     text(Message::n_column_over, lang));
   for (const auto& t : r.transitions) {
     out << "  " << cell(t.from_state + " -> " + t.to_state, 50)
-        << fmt::format(" {:>5} {:>7} {:>7} {:>7} {:>8} {:>5}\n", t.durations.count,
-                       duration_text(t.durations.p50_ns), duration_text(t.durations.p95_ns),
-                       duration_text(t.durations.p99_ns), optional_duration(t.allowance_ns),
-                       t.over_allowance);
+        << fmt::format(" {:>5} {:>{}} {:>{}} {:>{}} {:>{}} {:>5}\n", t.durations.count,
+                       duration_text(t.durations.p50_ns), dw, duration_text(t.durations.p95_ns), dw,
+                       duration_text(t.durations.p99_ns), dw, optional_duration(t.allowance_ns),
+                       dw + 1, t.over_allowance);
   }
 
-  out << fmt::format("\nLost orders: {}, stalled orders: {}\n", r.count(lifecycle::Verdict::lost),
-                     r.count(lifecycle::Verdict::stalled));
-  text_groups(out, "By the state they stopped in", r.by_state);
-  text_groups(out, "By suspect service / queue", r.by_suspect);
-  for (const auto& order : r.problems) {
+  out << '\n'
+      << format(Message::n_lost_stalled, lang, fmt::arg("lost", r.count(lifecycle::Verdict::lost)),
+                fmt::arg("stalled", r.count(lifecycle::Verdict::stalled)))
+      << '\n';
+  out << format(Message::n_unacknowledged, lang, fmt::arg("lost", r.unacknowledged_lost()),
+                fmt::arg("known", r.acknowledged_count()))
+      << '\n';
+  text_groups(out, text(Message::n_by_state, lang), r.by_state, lang);
+  text_groups(out, text(Message::n_by_suspect, lang), r.by_suspect, lang);
+  {
     out << '\n'
-        << lifecycle::to_string(order.verdict) << "  " << detail::sanitize(order.order_id)
-        << "  suspect " << order.suspect.value_or("-") << '\n';
-    out << "  stopped at " << order.last_state.value_or("-");
-    if (order.last_state_time_ns) {
-      out << " (" << util::format_rfc3339(*order.last_state_time_ns) << ")";
+        << format(Message::n_new_since, lang, fmt::arg("previous", previous_run_text(r))) << '\n';
+    const auto lines = new_since_lines(r, lang);
+    for (const auto& line : lines) {
+      out << "  " << detail::sanitize(line) << '\n';
     }
-    out << ", waiting " << optional_duration(order.waiting_ns) << " for "
-        << order.expected_next_state.value_or("-") << " (allowed "
-        << optional_duration(order.allowance_ns) << ")\n";
+    if (lines.empty()) {
+      out << "  " << text(Message::n_none, lang) << '\n';
+    }
+  }
+  for (std::size_t i = 0; i < r.problems.size(); ++i) {
+    const auto& order = r.problems[i];
+    const ProblemStatus status = status_of(r, i);
+    if (i == 0 && !status.acknowledged) {
+      out << '\n' << text(Message::n_new_problems, lang) << '\n';
+    }
+    if (status.acknowledged && (i == 0 || !status_of(r, i - 1).acknowledged)) {
+      out << '\n' << text(Message::n_known_problems, lang) << '\n';
+    }
+    out << '\n'
+        << verdict_label(order.verdict, lang) << "  " << detail::sanitize(order.order_id) << "  "
+        << format(Message::n_suspect, lang, fmt::arg("suspect", order.suspect.value_or("-")))
+        << '\n';
+    out << "  "
+        << format(Message::n_stopped, lang, fmt::arg("state", order.last_state.value_or("-")),
+                  fmt::arg("since", order.last_state_time_ns
+                                        ? " (" + when(*order.last_state_time_ns) + ")"
+                                        : std::string()),
+                  fmt::arg("waited", optional_duration(order.waiting_ns)),
+                  fmt::arg("next", order.expected_next_state.value_or("-")),
+                  fmt::arg("allowed", optional_duration(order.allowance_ns)))
+        << '\n';
     for (const auto& line : detail::wrap(detail::sanitize(order.reason), 76)) {
       out << "  " << line << '\n';
     }
     if (const auto* evidence = key_evidence(order)) {
-      out << "  evidence: " << to_string(evidence->kind) << " " << evidence->span.service << " "
+      out << "  "
+          << format(Message::n_evidence, lang,
+                    fmt::arg("kind", lang == Language::en ? to_string(evidence->kind)
+                                                          : evidence_label(evidence->kind, lang)))
+          << " " << evidence->span.service << " "
           << detail::truncate(detail::sanitize(evidence->span.operation), 40);
       if (!evidence->queue.empty()) {
-        out << " queue " << detail::sanitize(evidence->queue);
+        out << " "
+            << format(Message::queue, lang, fmt::arg("queue", detail::sanitize(evidence->queue)));
       }
       if (evidence->http_status) {
         out << " HTTP " << *evidence->http_status;
@@ -149,46 +270,62 @@ void render_nightly_text(std::ostream& out, const NightlyReport& r,
       }
       out << '\n';
       if (!evidence->span.trace_id.empty()) {
-        out << "  trace " << evidence->span.trace_id.hex() << " span "
-            << evidence->span.span_id.hex() << '\n';
+        out << "  "
+            << format(Message::n_trace_and_span, lang,
+                      fmt::arg("trace", evidence->span.trace_id.hex()),
+                      fmt::arg("span", evidence->span.span_id.hex()))
+            << '\n';
       }
     }
     if (const std::string url = first_trace_url(order, options); !url.empty()) {
       out << "  " << url << '\n';
     }
+    if (status.acknowledged) {
+      out << "  " << detail::sanitize(ack_text(*status.acknowledged)) << '\n';
+    }
   }
 
   const auto& b = r.business;
-  out << "\nBusiness figures\n";
-  out << fmt::format("  completed orders: {} ({} closed in the window)\n", b.completed_orders,
-                     b.closed_in_window);
+  const std::string none = " " + std::string(text(Message::n_none, lang)) + "\n";
+  out << '\n' << text(Message::n_business, lang) << '\n';
+  out << "  "
+      << format(Message::n_completed, lang, fmt::arg("completed", b.completed_orders),
+                fmt::arg("closed", b.closed_in_window))
+      << '\n';
   if (b.mes_file_processing) {
-    out << fmt::format("  {} file processing (pricing): n={} p50 {} p95 {} p99 {}\n", b.mes_service,
-                       b.mes_file_processing->count, duration_text(b.mes_file_processing->p50_ns),
-                       duration_text(b.mes_file_processing->p95_ns),
-                       duration_text(b.mes_file_processing->p99_ns));
+    out << "  "
+        << format(Message::n_file_processing, lang, fmt::arg("service", b.mes_service),
+                  fmt::arg("n", b.mes_file_processing->count),
+                  fmt::arg("p50", duration_text(b.mes_file_processing->p50_ns)),
+                  fmt::arg("p95", duration_text(b.mes_file_processing->p95_ns)),
+                  fmt::arg("p99", duration_text(b.mes_file_processing->p99_ns)))
+        << '\n';
   }
-  out << "  HTTP 5xx by service and operation:" << (b.http_5xx.empty() ? " none\n" : "\n");
+  out << "  " << text(Message::n_http_5xx, lang) << (b.http_5xx.empty() ? none : "\n");
   for (const auto& item : b.http_5xx) {
     out << "    " << cell(item.service, 12) << ' ' << cell(item.operation, 48)
         << fmt::format(" {:>5}\n", item.count);
   }
-  out << "  Latency of entry operations:" << (b.entry_latency.empty() ? " none\n" : "\n");
+  out << "  " << text(Message::n_entry_latency, lang) << (b.entry_latency.empty() ? none : "\n");
+  const std::size_t lw = lang == Language::en ? 6 : 10;
   for (const auto& item : b.entry_latency) {
     out << "    " << cell(item.service, 12) << ' ' << cell(item.operation, 38)
-        << fmt::format(" n={:<5} p50 {:>6} p95 {:>6} p99 {:>6}\n", item.durations.count,
-                       duration_text(item.durations.p50_ns), duration_text(item.durations.p95_ns),
-                       duration_text(item.durations.p99_ns));
+        << fmt::format(" n={:<5} p50 {:>{}} p95 {:>{}} p99 {:>{}}\n", item.durations.count,
+                       duration_text(item.durations.p50_ns), lw,
+                       duration_text(item.durations.p95_ns), lw,
+                       duration_text(item.durations.p99_ns), lw);
   }
   if (r.discovery) {
     const auto& d = *r.discovery;
-    out << fmt::format("\nJaeger ({}): {} searches, {} windows split, {} linked traces, {} "
-                       "HTTP requests, {} traces\n",
-                       d.route, d.searches, d.windows_split, d.linked_fetched, d.http_requests,
-                       d.traces);
+    out << '\n'
+        << format(Message::n_jaeger, lang, fmt::arg("route", d.route),
+                  fmt::arg("searches", d.searches), fmt::arg("split", d.windows_split),
+                  fmt::arg("linked", d.linked_fetched), fmt::arg("requests", d.http_requests),
+                  fmt::arg("traces", d.traces))
+        << '\n';
   }
   if (!r.warnings.empty()) {
-    out << "\nWarnings\n";
+    out << '\n' << text(Message::warnings, lang) << '\n';
     for (const auto& warning : r.warnings) {
       out << "  - " << detail::truncate(detail::sanitize(warning), 200) << '\n';
     }
@@ -210,6 +347,16 @@ Json groups_json(const std::vector<ProblemGroup>& groups, const NightlyReport& r
         {"key", group.key}, {"lost", group.lost}, {"stalled", group.stalled}, {"orders", ids}});
   }
   return out;
+}
+
+Json acknowledgement_json(const std::optional<Acknowledgement>& ack) {
+  if (!ack) {
+    return nullptr;
+  }
+  return Json{
+      {"note", ack->note},
+      {"created_at", util::format_rfc3339(ack->created_at_ns)},
+      {"until", ack->until_ns ? Json(util::format_rfc3339(*ack->until_ns)) : Json(nullptr)}};
 }
 
 Json operations_json(const std::vector<OperationDurations>& items, const char* name) {
@@ -271,12 +418,45 @@ void render_nightly_json(std::ostream& out, const NightlyReport& r,
   order_options.lifecycle_name = r.lifecycle_name;
   order_options.redactor = options.redactor;
   Json problems = Json::array();
-  for (const auto& order : r.problems) {
+  Json known = Json::array();
+  Json fresh = Json::array();
+  Json new_since_last_run = Json::array();
+  for (std::size_t i = 0; i < r.problems.size(); ++i) {
+    const auto& order = r.problems[i];
     std::ostringstream one;
     render_json(one, order, order_options);
-    problems.push_back(Json::parse(one.str()));
+    Json entry = Json::parse(one.str());
+    const ProblemStatus status =
+        i < r.problem_status.size() ? r.problem_status[i] : ProblemStatus{};
+    entry["acknowledged"] = acknowledgement_json(status.acknowledged);
+    entry["new_since_last_run"] = status.new_since_last_run;
+    problems.push_back(std::move(entry));
+    (status.acknowledged ? known : fresh).push_back(order.order_id);
+    if (status.new_since_last_run) {
+      new_since_last_run.push_back(order.order_id);
+    }
   }
   json["problems"] = problems;
+  // The support desk's view: what nobody has looked at yet, what is known, what is new.
+  json["new_problems"] = fresh;
+  json["known"] = known;
+  json["lost_unacknowledged"] = r.unacknowledged_lost();
+  json["lost_acknowledged"] = r.count(lifecycle::Verdict::lost) - r.unacknowledged_lost();
+  json["new_since_last_run"] = new_since_last_run;
+  if (r.previous_run) {
+    json["previous_run"] =
+        Json{{"window_until", util::format_rfc3339(r.previous_run->window_until_ns)},
+             {"ran_at", util::format_rfc3339(r.previous_run->ran_at_ns)},
+             {"problems", r.previous_run->problem_ids}};
+  } else {
+    json["previous_run"] = nullptr;
+  }
+  json["compared_with_previous_run"] = r.compared_with_previous_run;
+  Json endings = Json::object();
+  for (const auto& [ending, count] : r.endings) {
+    endings[ending] = count;
+  }
+  json["endings"] = endings;
   Json all = Json::array();
   for (const auto& line : r.all_orders) {
     all.push_back(Json{{"order_id", line.order_id},
@@ -354,8 +534,11 @@ void render_nightly_csv(std::ostream& out, const NightlyReport& r,
                         const NightlyRenderOptions& options) {
   out << "order_id,verdict,suspect,last_state,last_state_time,expected_next_state,"
          "waiting_seconds,allowance_seconds,evidence_kind,service,operation,queue,http_status,"
-         "error,trace_id,span_id,jaeger_url\n";
-  for (const auto& order : r.problems) {
+         "error,trace_id,span_id,jaeger_url,acknowledged,ack_note,ack_until,new_since_last_run\n";
+  for (std::size_t i = 0; i < r.problems.size(); ++i) {
+    const auto& order = r.problems[i];
+    const ProblemStatus status =
+        i < r.problem_status.size() ? r.problem_status[i] : ProblemStatus{};
     const auto* evidence = key_evidence(order);
     out << csv(order.order_id) << ',' << lifecycle::to_string(order.verdict) << ','
         << csv(order.suspect.value_or("")) << ',' << csv(order.last_state.value_or("")) << ','
@@ -372,7 +555,12 @@ void render_nightly_csv(std::ostream& out, const NightlyReport& r,
     } else {
       out << ",,,,,,,,";
     }
-    out << csv(first_trace_url(order, options)) << '\n';
+    out << csv(first_trace_url(order, options)) << ',' << (status.acknowledged ? "true" : "false")
+        << ',' << csv(status.acknowledged ? status.acknowledged->note : "") << ','
+        << (status.acknowledged && status.acknowledged->until_ns
+                ? util::format_rfc3339(*status.acknowledged->until_ns)
+                : "")
+        << ',' << (status.new_since_last_run ? "true" : "false") << '\n';
   }
 }
 
@@ -407,7 +595,9 @@ void render_nightly_markdown(std::ostream& out, const NightlyReport& r,
       << ").\n\n";
   out << "## Verdicts\n\n| verdict | orders |\n|---|---:|\n";
   for (const auto& [verdict, count] : r.verdicts) {
-    out << "| " << md(lifecycle::to_string(verdict)) << " | " << count << " |\n";
+    out << "| " << md(lifecycle::to_string(verdict)) << " | " << count
+        << (verdict == lifecycle::Verdict::completed ? md(endings_text(r)) : std::string())
+        << " |\n";
   }
   out << "\n## Funnel\n\n| state | orders reached |\n|---|---:|\n";
   for (const auto& step : r.funnel) {
@@ -430,11 +620,24 @@ void render_nightly_markdown(std::ostream& out, const NightlyReport& r,
     }
     out << '\n';
   }
-  if (!r.problems.empty()) {
-    out << "| verdict | order | stopped at | waiting | suspect | evidence | trace |\n"
-           "|---|---|---|---:|---|---|---|\n";
+  out << "Unacknowledged lost orders: **" << r.unacknowledged_lost()
+      << "**, acknowledged (known) problems: " << r.acknowledged_count() << ".\n\n";
+  out << "### New since the last run\n\n" << md(previous_run_text(r)) << ".\n\n";
+  for (const auto& line : new_since_lines(r)) {
+    out << "- " << md(line) << '\n';
   }
-  for (const auto& order : r.problems) {
+  out << '\n';
+  for (std::size_t i = 0; i < r.problems.size(); ++i) {
+    const auto& order = r.problems[i];
+    const ProblemStatus status = status_of(r, i);
+    if (i == 0 || status.acknowledged.has_value() != status_of(r, i - 1).acknowledged.has_value()) {
+      out << (i == 0 ? "" : "\n")
+          << (status.acknowledged ? "### Known problems (acknowledged)\n\n"
+                                  : "### New problems (not acknowledged)\n\n")
+          << "| verdict | order | stopped at | waiting | suspect | evidence | trace |"
+          << (status.acknowledged ? " known |\n|---|---|---|---:|---|---|---|---|\n"
+                                  : "\n|---|---|---|---:|---|---|---|\n");
+    }
     const auto* evidence = key_evidence(order);
     std::string evidence_text;
     if (evidence != nullptr) {
@@ -447,7 +650,11 @@ void render_nightly_markdown(std::ostream& out, const NightlyReport& r,
     out << "| " << lifecycle::to_string(order.verdict) << " | `" << md(order.order_id) << "` | "
         << md(order.last_state.value_or("-")) << " | " << optional_duration(order.waiting_ns)
         << " | " << md(order.suspect.value_or("-")) << " | " << md(evidence_text) << " | "
-        << (url.empty() ? std::string("-") : "[trace](" + url + ")") << " |\n";
+        << (url.empty() ? std::string("-") : "[trace](" + url + ")") << " |";
+    if (status.acknowledged) {
+      out << ' ' << md(ack_text(*status.acknowledged)) << " |";
+    }
+    out << '\n';
   }
   const auto& b = r.business;
   out << "\n## Business figures\n\n";
@@ -527,6 +734,18 @@ void render_nightly_metrics(std::ostream& out, const NightlyReport& r, double ru
       }
     }
   }
+  out << "# HELP ordertrace_report_known_lost_orders Lost orders acknowledged with ordertrace ack "
+         "(not counted for exit 3).\n"
+         "# TYPE ordertrace_report_known_lost_orders gauge\n"
+      << "ordertrace_report_known_lost_orders "
+      << r.count(lifecycle::Verdict::lost) - r.unacknowledged_lost() << '\n'
+      << "# HELP ordertrace_report_new_problem_orders Lost and stalled orders not among the "
+         "previous run's problems.\n"
+         "# TYPE ordertrace_report_new_problem_orders gauge\n"
+      << "ordertrace_report_new_problem_orders "
+      << std::count_if(r.problem_status.begin(), r.problem_status.end(),
+                       [](const ProblemStatus& s) { return s.new_since_last_run; })
+      << '\n';
   out << "# HELP ordertrace_report_duration_seconds Duration of the last report run.\n"
          "# TYPE ordertrace_report_duration_seconds gauge\n"
       << fmt::format("ordertrace_report_duration_seconds {:.3f}\n", run_seconds)

@@ -507,6 +507,12 @@ void Redactor::redact(lifecycle::Assessment& assessment) const {
     evidence.detail = redact(evidence.detail);
     evidence.queue = redact(evidence.queue);
   }
+  // The hints are filled with operations and error messages from the spans.
+  if (assessment.next_step) {
+    for (auto& [language, text] : assessment.next_step->text) {
+      text = redact(text);
+    }
+  }
 }
 
 void Redactor::redact_attributes(model::Attributes& attributes,

@@ -6,6 +6,8 @@
 
 #include <ordertrace/lifecycle/assessment.hpp>
 #include <ordertrace/model/ids.hpp>
+#include <ordertrace/report/messages.hpp>
+#include <ordertrace/util/time_zone.hpp>
 
 #include <memory>
 #include <optional>
@@ -41,6 +43,10 @@ struct RenderOptions {
   std::string ui_url = std::string(k_default_ui_url); // base of the Jaeger UI links
   bool color = false;         // ANSI colours in text (the caller checks the terminal and NO_COLOR)
   std::string lifecycle_name; // name of the lifecycle definition the verdict was judged by
+  // Language and time zone of the text and Markdown outputs (--lang, --tz). JSON stays
+  // English and UTC whatever they say.
+  Language language = Language::en;
+  util::TimeZone zone; // UTC
   // Personal data filter applied by every renderer to a copy of the assessment; null
   // means default_redactor() (redaction.hpp), so output is never unfiltered.
   std::shared_ptr<const Redactor> redactor;

@@ -2,6 +2,7 @@
 // order got where it is, where it stopped, and the spans that prove it. One screen,
 // about 80 columns; the JSON renderer carries everything in full.
 
+#include <ordertrace/report/messages.hpp>
 #include <ordertrace/report/render.hpp>
 #include <ordertrace/report/text_layout.hpp>
 #include <ordertrace/util/time.hpp>
@@ -13,6 +14,7 @@ namespace ordertrace::report {
 namespace {
 
 using detail::display_width;
+using detail::moment;
 using detail::pad;
 using detail::sanitize;
 using detail::truncate;
@@ -73,6 +75,16 @@ public:
   }
 
   const RenderOptions& options() const noexcept { return m_options; }
+  Language language() const noexcept { return m_options.language; }
+  const util::TimeZone& zone() const noexcept { return m_options.zone; }
+
+  // The label or text `id` in the reader's language.
+  std::string_view text(Message id) const noexcept { return report::text(id, language()); }
+  template <typename... Args> std::string format(Message id, const Args&... args) const {
+    return report::format(id, language(), args...);
+  }
+  std::string duration(std::int64_t ns) const { return format_duration(ns, language()); }
+  std::string time(std::int64_t ns) const { return moment(ns, zone()); }
 
 private:
   std::ostream& m_out;
@@ -97,26 +109,20 @@ std::string_view verdict_style(lifecycle::Verdict verdict) {
   return k_bold;
 }
 
-std::string evidence_label(lifecycle::Evidence::Kind kind) {
-  std::string label(lifecycle::to_string(kind));
-  std::replace(label.begin(), label.end(), '_', ' ');
-  return label;
-}
-
-// RFC 3339 to the second: people read it, and can paste it into --now. JSON has the rest.
-std::string time_text(std::int64_t time_ns) {
-  std::int64_t remainder = time_ns % util::k_ns_per_second;
-  if (remainder < 0) {
-    remainder += util::k_ns_per_second;
-  }
-  return util::format_rfc3339(time_ns - remainder);
-}
-
-// "2026-08-20 10:12" or, when every row is in one year, "08-20 10:12".
-std::string table_time(std::int64_t time_ns, bool short_form) {
-  std::string text = util::format_rfc3339(time_ns).substr(0, 16);
-  text[10] = ' ';
+// "2026-08-20 10:12" or, when every row is in one year, "08-20 10:12", on the zone's clock.
+std::string table_time(std::int64_t time_ns, const util::TimeZone& zone, bool short_form) {
+  std::string text = util::format_local_minutes(time_ns, zone).substr(0, 16);
   return short_form ? text.substr(5) : text;
+}
+
+// "+03:00" for an offset in seconds.
+std::string offset_text(std::int64_t seconds) {
+  const char sign = seconds < 0 ? '-' : '+';
+  const std::int64_t minutes = (seconds < 0 ? -seconds : seconds) / 60;
+  const auto two = [](std::int64_t n) {
+    return (n < 10 ? "0" : "") + std::to_string(n);
+  };
+  return sign + two(minutes / 60) + ":" + two(minutes % 60);
 }
 
 std::string service_operation(const lifecycle::SpanPointer& span) {
@@ -132,10 +138,15 @@ std::string service_operation(const lifecycle::SpanPointer& span) {
 }
 
 void write_headline(TextWriter& w, const lifecycle::Assessment& a) {
-  std::string headline = w.styled(verdict_style(a.verdict), lifecycle::to_string(a.verdict)) +
-                         "  order " + sanitize(a.order_id);
+  std::string verdict = verdict_label(a.verdict, w.language());
+  if (a.ending) {
+    verdict += " — " + sanitize(*a.ending); // "COMPLETED — CANCELLED"
+  }
+  std::string headline = w.styled(verdict_style(a.verdict), verdict) + "  " +
+                         std::string(w.text(Message::order)) + " " + sanitize(a.order_id);
   if (a.suspect) {
-    headline += "  suspect: " + w.styled(k_bold, sanitize(*a.suspect));
+    headline +=
+        "  " + std::string(w.text(Message::suspect)) + " " + w.styled(k_bold, sanitize(*a.suspect));
   }
   w.line(headline);
   if (!a.reason.empty()) {
@@ -147,9 +158,16 @@ void write_timeline(TextWriter& w, const lifecycle::Assessment& a) {
   if (a.timeline.empty()) {
     return;
   }
-  const std::string year = util::format_rfc3339(a.timeline.front().time_ns).substr(0, 4);
+  const util::TimeZone& zone = w.zone();
+  const int year = zone.to_local(a.timeline.front().time_ns).year;
   const bool one_year = std::all_of(a.timeline.begin(), a.timeline.end(), [&](const auto& t) {
-    return util::format_rfc3339(t.time_ns).substr(0, 4) == year;
+    return zone.to_local(t.time_ns).year == year;
+  });
+  // One offset for the whole table goes in the heading; across a clock change, each row
+  // says its own.
+  const std::int64_t offset = zone.offset_seconds(a.timeline.front().time_ns);
+  const bool one_offset = std::all_of(a.timeline.begin(), a.timeline.end(), [&](const auto& t) {
+    return zone.offset_seconds(t.time_ns) == offset;
   });
 
   struct Row {
@@ -164,11 +182,14 @@ void write_timeline(TextWriter& w, const lifecycle::Assessment& a) {
     if (t.repeats > 0) {
       row.state += " ×" + std::to_string(t.repeats + 1);
     }
-    row.time = table_time(t.time_ns, one_year);
+    row.time = table_time(t.time_ns, zone, one_year);
+    if (!one_offset) {
+      row.time += " " + offset_text(zone.offset_seconds(t.time_ns));
+    }
     row.took = "-";
     for (const auto& stage : a.stages) {
       if (stage.to_state == t.state) {
-        row.took = util::format_duration(stage.duration_ns);
+        row.took = w.duration(stage.duration_ns);
         row.over = stage.over_allowance;
         if (row.over) {
           row.took += '!';
@@ -183,7 +204,13 @@ void write_timeline(TextWriter& w, const lifecycle::Assessment& a) {
     rows.push_back(std::move(row));
   }
 
-  Row header{"STATE", "REACHED", "TOOK", "SERVICE", "OPERATION", "SPAN", false};
+  Row header{std::string(w.text(Message::column_state)),
+             std::string(w.text(Message::column_reached)),
+             std::string(w.text(Message::column_took)),
+             std::string(w.text(Message::column_service)),
+             std::string(w.text(Message::column_operation)),
+             std::string(w.text(Message::column_span)),
+             false};
   auto width_of = [&](std::string Row::*field) {
     std::size_t width = display_width(header.*field);
     for (const auto& row : rows) {
@@ -195,7 +222,8 @@ void write_timeline(TextWriter& w, const lifecycle::Assessment& a) {
   const std::size_t time_w = width_of(&Row::time);
   const std::size_t took_w = width_of(&Row::took);
   // The operation and then the service give way when the other columns are wide.
-  const std::size_t fixed = k_indent + state_w + time_w + took_w + k_short_span_id + 5 * k_gap;
+  const std::size_t span_w = std::max(k_short_span_id, display_width(header.span));
+  const std::size_t fixed = k_indent + state_w + time_w + took_w + span_w + 5 * k_gap;
   const std::size_t room = fixed < k_width ? k_width - fixed : 0;
   const std::size_t operation_natural = width_of(&Row::operation);
   const std::size_t service_w =
@@ -219,20 +247,33 @@ void write_timeline(TextWriter& w, const lifecycle::Assessment& a) {
     return is_header ? w.styled(k_dim, text) : text;
   };
 
-  w.heading(one_year ? "Timeline (UTC, " + year + ")" : std::string("Timeline (UTC)"));
+  // "UTC, 2026", "Europe/Moscow +03:00, 2026": what the REACHED column is read in.
+  std::string when = zone.is_utc() ? std::string("UTC") : zone.name();
+  if (!zone.is_utc() && one_offset) {
+    when += " " + offset_text(offset);
+  }
+  if (one_year) {
+    when += ", " + std::to_string(year);
+  }
+  w.heading(w.format(Message::timeline, fmt::arg("when", when)));
   w.line(format_row(header, true));
   for (const auto& row : rows) {
     w.line(format_row(row, false));
   }
   if (any_over) {
-    w.line(std::string(k_indent, ' ') + "! took longer than the allowance for that stage");
+    w.line(std::string(k_indent, ' ') + std::string(w.text(Message::took_over_allowance)));
   }
   if (!a.missing_states.empty()) {
     std::string missing;
     for (const auto& state : a.missing_states) {
       missing += (missing.empty() ? "" : ", ") + sanitize(state);
     }
-    w.wrapped("Missing: " + missing, k_indent);
+    w.wrapped(w.format(Message::missing_states, fmt::arg("states", missing)), k_indent);
+  }
+  for (const auto& loop : a.loops) {
+    w.wrapped(w.format(Message::loop, fmt::arg("from", sanitize(loop.from_state)),
+                       fmt::arg("to", sanitize(loop.to_state)), fmt::arg("count", loop.count)),
+              k_indent);
   }
 }
 
@@ -246,11 +287,28 @@ const lifecycle::Transition* find_transition(const lifecycle::Assessment& a,
   return nullptr;
 }
 
+// Width of the labels of the position section in the reader's language: 13 columns in
+// English, wider when a translation needs it, so that the texts start in one column.
+std::size_t position_label_width(const TextWriter& w) {
+  std::size_t width = 13;
+  for (Message label :
+       {Message::label_completed, Message::label_now_at, Message::label_stopped_at,
+        Message::label_expected, Message::label_waiting, Message::label_deadline_ahead,
+        Message::label_deadline_passed, Message::label_allowances, Message::label_next_step,
+        Message::label_not_found}) {
+    width = std::max(width, display_width(w.text(label)) + 2);
+  }
+  return width;
+}
+
 void write_position(TextWriter& w, const lifecycle::Assessment& a) {
+  const std::size_t label_w = position_label_width(w);
+  if (const std::string why = detail::not_found_text(a, w.language()); !why.empty()) {
+    w.labelled(w.text(Message::label_not_found), label_w, sanitize(why));
+  }
   if (!a.last_state) {
     return;
   }
-  constexpr std::size_t label_w = 13;
   const bool completed = a.verdict == lifecycle::Verdict::completed;
   std::string where = sanitize(*a.last_state);
   const auto* transition = find_transition(a, *a.last_state);
@@ -258,12 +316,13 @@ void write_position(TextWriter& w, const lifecycle::Assessment& a) {
                         ? a.last_state_time_ns
                         : (transition ? std::optional(transition->time_ns) : std::nullopt);
   if (when) {
-    where += " at " + time_text(*when);
+    where =
+        w.format(Message::state_at_time, fmt::arg("state", where), fmt::arg("time", w.time(*when)));
   }
-  const std::string_view label = completed                                   ? "Completed:"
-                                 : a.verdict == lifecycle::Verdict::on_track ? "Now at:"
-                                                                             : "Stopped at:";
-  w.labelled(label, label_w, where);
+  const Message label = completed                                   ? Message::label_completed
+                        : a.verdict == lifecycle::Verdict::on_track ? Message::label_now_at
+                                                                    : Message::label_stopped_at;
+  w.labelled(w.text(label), label_w, where);
   if (transition) {
     w.labelled({}, label_w, service_operation(transition->span));
   }
@@ -271,27 +330,41 @@ void write_position(TextWriter& w, const lifecycle::Assessment& a) {
   if (a.expected_next_state) {
     std::string expected = sanitize(*a.expected_next_state);
     if (a.expected_owner) {
-      expected += " from " + sanitize(*a.expected_owner);
+      expected = w.format(Message::state_from_owner, fmt::arg("state", expected),
+                          fmt::arg("owner", sanitize(*a.expected_owner)));
       if (a.suspect && *a.suspect == *a.expected_owner) {
-        expected += " (suspect)";
+        expected += w.text(Message::suspect_mark);
       }
     }
-    w.labelled("Expected:", label_w, expected);
+    w.labelled(w.text(Message::label_expected), label_w, expected);
   }
   if (a.waiting_ns && !completed) {
-    std::string waiting = util::format_duration(*a.waiting_ns);
+    std::string waiting = w.duration(*a.waiting_ns);
     if (a.allowance_ns) {
-      waiting += " of " + util::format_duration(*a.allowance_ns) + " allowed";
+      waiting = w.format(Message::waiting_of_allowed, fmt::arg("waited", waiting),
+                         fmt::arg("allowed", w.duration(*a.allowance_ns)));
     }
     const bool over = a.deadline_ns && a.now_ns > *a.deadline_ns;
-    w.labelled("Waiting:", label_w, waiting, over ? k_yellow : std::string_view{});
+    w.labelled(w.text(Message::label_waiting), label_w, waiting,
+               over ? k_yellow : std::string_view{});
     if (a.deadline_ns) {
+      // When the allowance runs out (or ran out), on the reader's clock.
       const std::int64_t left = *a.deadline_ns - a.now_ns;
-      w.labelled("Deadline:", label_w,
-                 time_text(*a.deadline_ns) +
-                     (left >= 0 ? " (" + util::format_duration(left) + " left)"
-                                : " (over by " + util::format_duration(-left) + ")"));
+      const std::string time = w.time(*a.deadline_ns);
+      w.labelled(w.text(left >= 0 ? Message::label_deadline_ahead : Message::label_deadline_passed),
+                 label_w,
+                 left >= 0 ? w.format(Message::time_left, fmt::arg("time", time),
+                                      fmt::arg("left", w.duration(left)))
+                           : w.format(Message::time_over, fmt::arg("time", time),
+                                      fmt::arg("over", w.duration(-left))));
     }
+  }
+  if (const std::string allowances = detail::allowances_text(a, w.language());
+      !allowances.empty()) {
+    w.labelled(w.text(Message::label_allowances), label_w, sanitize(allowances));
+  }
+  if (const std::string next = detail::next_step_text(a, w.language(), w.zone()); !next.empty()) {
+    w.labelled(w.text(Message::label_next_step), label_w, sanitize(next));
   }
 }
 
@@ -299,7 +372,7 @@ void write_evidence(TextWriter& w, const lifecycle::Assessment& a) {
   if (a.evidence.empty()) {
     return;
   }
-  w.heading("Evidence");
+  w.heading(w.text(Message::evidence));
   const std::size_t shown = std::min(a.evidence.size(), k_max_evidence);
   for (std::size_t i = 0; i < shown; ++i) {
     const auto& e = a.evidence[i];
@@ -307,9 +380,9 @@ void write_evidence(TextWriter& w, const lifecycle::Assessment& a) {
                                            e.kind == lifecycle::Evidence::Kind::unconsumed_message
                                        ? k_red
                                        : k_bold;
-    std::string head = w.styled(style, evidence_label(e.kind));
+    std::string head = w.styled(style, evidence_label(e.kind, w.language()));
     if (e.span.time_ns != 0) {
-      head += " · " + time_text(e.span.time_ns);
+      head += " · " + w.time(e.span.time_ns);
     }
     w.line(std::string(k_indent, ' ') + head);
     if (const auto where = service_operation(e.span); !where.empty()) {
@@ -326,19 +399,20 @@ void write_evidence(TextWriter& w, const lifecycle::Assessment& a) {
       w.wrapped(problem, 2 * k_indent);
     }
     if (!e.queue.empty()) {
-      w.wrapped("queue " + e.queue, 2 * k_indent);
+      w.wrapped(w.format(Message::queue, fmt::arg("queue", e.queue)), 2 * k_indent);
     }
     if (!e.span.trace_id.empty()) {
-      w.line(std::string(2 * k_indent, ' ') + "trace " + e.span.trace_id.hex() + "  span " +
-             e.span.span_id.hex());
+      w.line(std::string(2 * k_indent, ' ') + w.format(Message::trace_and_span,
+                                                       fmt::arg("trace", e.span.trace_id.hex()),
+                                                       fmt::arg("span", e.span.span_id.hex())));
     }
     if (!e.detail.empty()) {
       w.wrapped(e.detail, 2 * k_indent);
     }
   }
   if (a.evidence.size() > shown) {
-    w.line(std::string(k_indent, ' ') + "… and " + std::to_string(a.evidence.size() - shown) +
-           " more (--format json lists all)");
+    w.line(std::string(k_indent, ' ') +
+           w.format(Message::and_more_in_json, fmt::arg("count", a.evidence.size() - shown)));
   }
 }
 
@@ -346,7 +420,7 @@ void write_warnings(TextWriter& w, const lifecycle::Assessment& a) {
   if (a.warnings.empty()) {
     return;
   }
-  w.heading("Warnings");
+  w.heading(w.text(Message::warnings));
   for (const auto& warning : a.warnings) {
     const auto lines = wrap(sanitize(warning), k_width - 2 * k_indent);
     for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -359,14 +433,14 @@ void write_links(TextWriter& w, const lifecycle::Assessment& a) {
   if (a.traces.empty()) {
     return;
   }
-  w.heading(a.traces.size() == 1 ? "Trace in Jaeger" : "Traces in Jaeger");
+  w.heading(w.text(a.traces.size() == 1 ? Message::trace_in_jaeger : Message::traces_in_jaeger));
   const std::size_t shown = std::min(a.traces.size(), k_max_traces);
   for (std::size_t i = 0; i < shown; ++i) {
     w.line(std::string(k_indent, ' ') + jaeger_trace_url(w.options().ui_url, a.traces[i]));
   }
   if (a.traces.size() > shown) {
-    w.line(std::string(k_indent, ' ') + "… and " + std::to_string(a.traces.size() - shown) +
-           " more (--format json lists all)");
+    w.line(std::string(k_indent, ' ') +
+           w.format(Message::and_more_in_json, fmt::arg("count", a.traces.size() - shown)));
   }
 }
 
@@ -392,9 +466,10 @@ void render_text(std::ostream& out, const lifecycle::Assessment& unfiltered,
   section(write_evidence);
   section(write_warnings);
   section(write_links);
-  std::string footer = "As of " + time_text(assessment.now_ns);
+  std::string footer = w.format(Message::as_of, fmt::arg("time", w.time(assessment.now_ns)));
   if (!options.lifecycle_name.empty()) {
-    footer += ", lifecycle \"" + sanitize(options.lifecycle_name) + "\"";
+    footer +=
+        w.format(Message::lifecycle_named, fmt::arg("name", sanitize(options.lifecycle_name)));
   }
   w.line();
   w.line(w.styled(k_dim, footer));

@@ -1,4 +1,5 @@
 #include <ordertrace/report/text_layout.hpp>
+#include <ordertrace/util/time.hpp>
 
 namespace ordertrace::report::detail {
 namespace {
@@ -109,6 +110,76 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width) {
     text.remove_prefix(cut);
   }
   return lines;
+}
+
+std::string moment(std::int64_t utc_ns, const util::TimeZone& zone) {
+  std::int64_t remainder = utc_ns % util::k_ns_per_second;
+  if (remainder < 0) {
+    remainder += util::k_ns_per_second;
+  }
+  return util::format_local_rfc3339(utc_ns - remainder, zone);
+}
+
+std::string next_step_text(const lifecycle::Assessment& assessment, Language language,
+                           const util::TimeZone& zone) {
+  if (!assessment.next_step) {
+    return {};
+  }
+  const auto& texts = assessment.next_step->text;
+  auto it = texts.find(std::string(to_string(language)));
+  if (it == texts.end() || it->second.empty()) {
+    it = texts.find(std::string(to_string(Language::en)));
+  }
+  if (it == texts.end()) {
+    return {};
+  }
+  // Plain replacement, not fmt: the text is data and may hold other braces.
+  std::string out = it->second;
+  const auto fill = [&out](std::string_view placeholder, const std::optional<std::int64_t>& ns,
+                           const util::TimeZone& in_zone) {
+    if (!ns) {
+      return;
+    }
+    const std::string value = moment(*ns, in_zone);
+    for (auto at = out.find(placeholder); at != std::string::npos;
+         at = out.find(placeholder, at + value.size())) {
+      out.replace(at, placeholder.size(), value);
+    }
+  };
+  fill("{since}", assessment.last_state_time_ns, zone);
+  fill("{deadline}", assessment.deadline_ns, zone);
+  return out;
+}
+
+std::string allowances_text(const lifecycle::Assessment& assessment, Language language) {
+  if (!assessment.allowance_set && !assessment.order_type && !assessment.calendar) {
+    return {};
+  }
+  std::string out =
+      assessment.allowance_set
+          ? format(Message::allowance_set, language, fmt::arg("set", *assessment.allowance_set))
+          : std::string(text(Message::allowance_states_own, language));
+  if (assessment.order_type) {
+    out += ", " + format(Message::order_type, language, fmt::arg("type", *assessment.order_type));
+  }
+  if (assessment.calendar) {
+    out += ", " + format(Message::calendar_working_time, language,
+                         fmt::arg("calendar", *assessment.calendar));
+  }
+  return out;
+}
+
+std::string not_found_text(const lifecycle::Assessment& assessment, Language language) {
+  if (assessment.verdict != lifecycle::Verdict::not_found || !assessment.not_found_reason) {
+    return {};
+  }
+  if (*assessment.not_found_reason == "never_seen") {
+    return std::string(text(Message::never_seen, language));
+  }
+  if (*assessment.not_found_reason == "beyond_retention") {
+    return std::string(text(Message::beyond_retention, language));
+  }
+  return *assessment.not_found_reason; // a reason newer than this table: shown as it is
 }
 
 } // namespace ordertrace::report::detail

@@ -2,11 +2,34 @@
 // Helpers for laying out text for a terminal: widths of UTF-8 text, cutting, wrapping and
 // making text from traces safe to print. Internal to the report module.
 
+#include <ordertrace/lifecycle/assessment.hpp>
+#include <ordertrace/report/messages.hpp>
+#include <ordertrace/util/time_zone.hpp>
+
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace ordertrace::report::detail {
+
+// A point in time for people, to the second, with the zone's offset:
+// "2026-11-19T16:05:07Z" in UTC, "2026-11-19T19:05:07+03:00" in Moscow. RFC 3339, so it
+// can be pasted into --now; the JSON report has the fractions.
+std::string moment(std::int64_t utc_ns, const util::TimeZone& zone);
+
+// The next step of `assessment` in `language` (English when the lifecycle data has no
+// text in it), {since} and {deadline} filled with moment()s in `zone`; empty when none.
+std::string next_step_text(const lifecycle::Assessment& assessment, Language language,
+                           const util::TimeZone& zone);
+
+// Which allowances judged the order: "set "express", order type express, working time of
+// calendar "workshop""; empty when the order has no type, set or calendar to name.
+std::string allowances_text(const lifecycle::Assessment& assessment, Language language);
+
+// Why a NOT_FOUND order was not found, in `language`; empty without a known reason.
+std::string not_found_text(const lifecycle::Assessment& assessment, Language language);
 
 // Columns `text` takes, counting one per code point (UTF-8 continuation bytes are free).
 std::size_t display_width(std::string_view text) noexcept;
