@@ -27,7 +27,8 @@ using test::ProcessOptions;
 using test::ProcessResult;
 
 const fs::path k_env_file = ORDERTRACE_JAEGER_ENV;
-const fs::path k_scenario_dir = fs::path(ORDERTRACE_SOURCE_DIR) / "tests" / "data" / "scenarios";
+const fs::path k_source_dir = ORDERTRACE_SOURCE_DIR;
+const fs::path k_scenario_dir = k_source_dir / "tests" / "data" / "scenarios";
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -114,11 +115,22 @@ ProcessResult ordertrace(std::vector<std::string> args,
 
 // `show ORDER --jaeger <live> --now <scenario now> --format json` and `more`.
 ProcessResult show_live(const std::string& order_id, std::vector<std::string> more = {},
-                        const ProcessOptions& options = clean_env()) {
-  std::vector<std::string> args = {"show",  order_id,       "--jaeger", jaeger().url,
-                                   "--now", scenario_now(), "--format", "json"};
+                        const ProcessOptions& options = clean_env(),
+                        const std::string& now = scenario_now()) {
+  std::vector<std::string> args = {"show",  order_id, "--jaeger", jaeger().url,
+                                   "--now", now,      "--format", "json"};
   args.insert(args.end(), more.begin(), more.end());
   return ordertrace(args, options);
+}
+
+// show_live for a manifest line, under the lifecycle file and at the "now" the line names
+// (a business calendar, a holidays file), else the defaults.
+ProcessResult show_scenario(const json& expected, std::vector<std::string> more = {}) {
+  if (expected.contains("lifecycle")) {
+    more.insert(more.end(), {"--lifecycle",
+                             (k_source_dir / expected["lifecycle"].get<std::string>()).string()});
+  }
+  return show_live(expected["order_id"], more, clean_env(), expected.value("now", scenario_now()));
 }
 
 void expect_manifest_verdict(const ProcessResult& r, const json& expected) {
@@ -161,11 +173,11 @@ std::size_t first_index(const std::vector<std::string>& lines, const std::string
 class JaegerScenario : public ::testing::TestWithParam<Scenario> {};
 
 TEST_P(JaegerScenario, AutoDetectedRouteGivesTheManifestVerdict) {
-  expect_manifest_verdict(show_live(GetParam().expected["order_id"]), GetParam().expected);
+  expect_manifest_verdict(show_scenario(GetParam().expected), GetParam().expected);
 }
 
 TEST_P(JaegerScenario, LegacyRouteGivesTheManifestVerdict) {
-  expect_manifest_verdict(show_live(GetParam().expected["order_id"], {"--api", "legacy"}),
+  expect_manifest_verdict(show_scenario(GetParam().expected, {"--api", "legacy"}),
                           GetParam().expected);
 }
 
