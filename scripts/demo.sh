@@ -89,10 +89,10 @@ if [ $# -gt 0 ]; then
   done
   exit 0
 fi
-# A message published by mes and never consumed by crm-api (LOST, suspect crm-api).
+# A message published by shop-api and never consumed by mes (LOST, suspect mes).
 echo
-echo "\$ ordertrace show DEMO-0000015 --now $now ${shown[*]}"
-run show DEMO-0000015 --now "$now" "${sources[@]}"
+echo "\$ ordertrace show DEMO-0000003 --now $now ${shown[*]}"
+run show DEMO-0000003 --now "$now" "${sources[@]}"
 # Every order of the month at once, as cron would run it against Jaeger.
 echo
 echo "\$ ordertrace report --now $now ${shown[*]}"

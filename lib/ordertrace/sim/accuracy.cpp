@@ -51,6 +51,10 @@ std::vector<ExpectedOrder> read_manifest(const std::filesystem::path& path) {
       order.suspect = optional_text(row, "suspect");
       order.fault = optional_text(row, "fault");
       order.last_state = optional_text(row, "last_state");
+      order.has_workshop_fields = row.contains("ending");
+      order.ending = optional_text(row, "ending");
+      order.loops = row.value("loops", 0);
+      order.order_type = optional_text(row, "order_type");
       rows.push_back(std::move(order));
     } catch (const nlohmann::json::exception& error) {
       throw InputError(
@@ -70,6 +74,18 @@ double AccuracyReport::recall(const std::string& verdict) const {
 }
 double AccuracyReport::suspect_share() const {
   return share(suspects_right, suspects_expected);
+}
+double AccuracyReport::ending_share() const {
+  std::size_t expected = 0;
+  std::size_t right = 0;
+  for (const auto& [ending, counts] : endings) {
+    expected += counts.expected;
+    right += counts.right;
+  }
+  return share(right, expected);
+}
+double AccuracyReport::loop_share() const {
+  return share(loops_right, loops_expected);
 }
 
 AccuracyReport compare(const std::vector<ExpectedOrder>& expected,
@@ -96,7 +112,30 @@ AccuracyReport compare(const std::vector<ExpectedOrder>& expected,
     if (last_state_right) {
       ++report.last_states_right;
     }
-    if (!verdict_right || got.suspect != want.suspect || !last_state_right) {
+    bool workshop_right = true;
+    if (want.has_workshop_fields) {
+      if (want.ending) {
+        ++report.endings[*want.ending].expected;
+        if (verdict_right && got.ending == want.ending) {
+          ++report.endings[*want.ending].right;
+        }
+      }
+      if (got.ending) {
+        ++report.endings[*got.ending].predicted;
+      }
+      if (want.loops > 0) {
+        ++report.loops_expected;
+        report.loops_right += verdict_right && got.loops == want.loops ? 1 : 0;
+      }
+      report.loops_judged += got.loops > 0 ? 1 : 0;
+      if (want.order_type) {
+        ++report.types_expected;
+        report.types_right += got.order_type == want.order_type ? 1 : 0;
+      }
+      workshop_right =
+          got.ending == want.ending && got.loops == want.loops && got.order_type == want.order_type;
+    }
+    if (!verdict_right || got.suspect != want.suspect || !last_state_right || !workshop_right) {
       report.mismatches.push_back({want, got});
     }
   }
@@ -176,8 +215,12 @@ std::vector<JudgedOrder> judge_from_files(const lifecycle::Definition& definitio
     }
     const auto selected = subset.select_order(order.order_id, definition.order_id_keys);
     const auto assessment = lifecycle::assess(definition, selected, order.order_id, now_ns);
+    int loops = 0;
+    for (const auto& loop : assessment.loops) {
+      loops += loop.count;
+    }
     judged.push_back({std::string(lifecycle::to_string(assessment.verdict)), assessment.suspect,
-                      assessment.last_state});
+                      assessment.last_state, assessment.ending, loops, assessment.order_type});
   }
   return judged;
 }
@@ -199,15 +242,47 @@ std::string render_report(const AccuracyReport& report, std::size_t max_mismatch
       report.orders, report.verdicts_right, 100 * share(report.verdicts_right, report.orders),
       report.suspects_right, report.suspects_expected, 100 * report.suspect_share(),
       report.last_states_right, 100 * share(report.last_states_right, report.orders));
+  for (const auto& [ending, counts] : report.endings) {
+    out += fmt::format("ending {}: {} expected, {} judged, {} COMPLETED with it ({:.1f}%)\n",
+                       ending, counts.expected, counts.predicted, counts.right,
+                       100 * share(counts.right, counts.expected));
+  }
+  if (report.loops_expected > 0 || report.loops_judged > 0) {
+    out += fmt::format("rework loops: {} orders, {} right with their count ({:.1f}%), loops "
+                       "seen in {}\n",
+                       report.loops_expected, report.loops_right, 100 * report.loop_share(),
+                       report.loops_judged);
+  }
+  if (report.types_expected > 0) {
+    out +=
+        fmt::format("order types read right {} of {} ({:.1f}%)\n", report.types_right,
+                    report.types_expected, 100 * share(report.types_right, report.types_expected));
+  }
   const auto text = [](const std::optional<std::string>& value) {
     return value ? *value : std::string("-");
   };
+  const auto extras = [&](const std::optional<std::string>& ending, int loops,
+                          const std::optional<std::string>& type) {
+    std::string more;
+    if (ending) {
+      more += " ending " + *ending;
+    }
+    if (loops > 0) {
+      more += fmt::format(" loops {}", loops);
+    }
+    if (type) {
+      more += " " + *type;
+    }
+    return more;
+  };
   for (std::size_t i = 0; i < report.mismatches.size() && i < max_mismatches; ++i) {
     const auto& m = report.mismatches[i];
-    out += fmt::format("mismatch {} ({}): expected {} {} {}, judged {} {} {}\n",
+    out += fmt::format("mismatch {} ({}): expected {} {} {}{}, judged {} {} {}{}\n",
                        m.expected.order_id, text(m.expected.fault), m.expected.verdict,
-                       text(m.expected.suspect), text(m.expected.last_state), m.judged.verdict,
-                       text(m.judged.suspect), text(m.judged.last_state));
+                       text(m.expected.suspect), text(m.expected.last_state),
+                       extras(m.expected.ending, m.expected.loops, m.expected.order_type),
+                       m.judged.verdict, text(m.judged.suspect), text(m.judged.last_state),
+                       extras(m.judged.ending, m.judged.loops, m.judged.order_type));
   }
   return out;
 }

@@ -20,6 +20,11 @@ struct ExpectedOrder {
   std::optional<std::string> suspect;
   std::optional<std::string> fault;
   std::optional<std::string> last_state;
+  // Issue #11's fields; checked only when the manifest has them (has_workshop_fields).
+  bool has_workshop_fields = false;
+  std::optional<std::string> ending; // CANCELLED, REFUNDED
+  int loops = 0;                     // rework loops taken
+  std::optional<std::string> order_type;
 };
 
 // Reads a manifest (JSON Lines, cli.md). Throws InputError naming the file and line.
@@ -29,6 +34,9 @@ struct JudgedOrder {
   std::string verdict;
   std::optional<std::string> suspect;
   std::optional<std::string> last_state;
+  std::optional<std::string> ending;
+  int loops = 0; // every declared loop taken, all edges together
+  std::optional<std::string> order_type;
 };
 
 struct VerdictCounts {
@@ -49,11 +57,23 @@ struct AccuracyReport {
   std::size_t suspects_expected = 0; // orders with a suspect in the manifest
   std::size_t suspects_right = 0;    // ... whose verdict and suspect the engine got right
   std::size_t last_states_right = 0;
-  std::vector<Mismatch> mismatches; // wrong verdict, suspect or last state
+  // Per ending (CANCELLED, REFUNDED): orders that ended so, orders judged COMPLETED with
+  // it, and both.
+  std::map<std::string, VerdictCounts> endings;
+  std::size_t loops_expected = 0; // orders that went round a rework loop
+  std::size_t loops_right = 0;    // ... judged with the right verdict and loop count
+  std::size_t loops_judged = 0;   // orders the engine saw loops in
+  std::size_t types_expected = 0; // orders with an order type
+  std::size_t types_right = 0;
+  std::vector<Mismatch> mismatches; // wrong verdict, suspect, last state, ending, loops, type
 
   double precision(const std::string& verdict) const; // 1 when nothing was predicted
   double recall(const std::string& verdict) const;    // 1 when nothing was expected
   double suspect_share() const;                       // 1 when no suspect was expected
+  // Share of the orders that ended by an ending judged COMPLETED with that ending (1 when
+  // none did), and of rework orders judged with their verdict and loop count.
+  double ending_share() const;
+  double loop_share() const;
 };
 
 // Compares `judged` (same order as `expected`) with the manifest.

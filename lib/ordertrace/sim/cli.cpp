@@ -29,6 +29,11 @@ struct GenerateArgs {
   double silent_stop_rate = SimOptions{}.silent_stop_rate;
   double untraced_rate = SimOptions{}.untraced_rate;
   bool mes_rules_only = false;
+  double cancelled_rate = SimOptions{}.cancelled_rate;
+  double refunded_rate = SimOptions{}.refunded_rate;
+  double rework_rate = SimOptions{}.rework_rate;
+  double express_rate = SimOptions{}.express_rate;
+  bool no_order_types = false;
   std::string id_prefix = "SIM";
   std::string output;
   std::string otlp;
@@ -46,6 +51,8 @@ struct AccuracyArgs {
   double min_lost_precision = 0.99;
   double min_suspects = 0.95;
   double min_precision = 0.0;
+  double min_endings = 1.0;
+  double min_loops = 1.0;
   std::size_t show_mismatches = 20;
 };
 
@@ -114,13 +121,19 @@ void generate(const GenerateArgs& args) {
   parse_fault_rates(args.faults, options.fault_rates);
   options.silent_stop_rate = args.silent_stop_rate;
   options.untraced_rate = args.untraced_rate;
-  double total = args.silent_stop_rate + args.untraced_rate;
+  options.cancelled_rate = args.cancelled_rate;
+  options.refunded_rate = args.refunded_rate;
+  options.rework_rate = args.rework_rate;
+  options.express_rate = args.express_rate;
+  options.order_types = !args.no_order_types;
+  double total = args.silent_stop_rate + args.untraced_rate + args.cancelled_rate +
+                 args.refunded_rate + args.rework_rate;
   for (const double rate : options.fault_rates) {
     total += rate;
   }
   if (total > 1.0 + 1e-9) {
-    throw UsageError(fmt::format("the fault, --silent-stop and --untraced rates add up to {:.3f}, "
-                                 "more than 1",
+    throw UsageError(fmt::format("the fault, --silent-stop, --untraced, --cancelled, --refunded "
+                                 "and --rework rates add up to {:.3f}, more than 1",
                                  total));
   }
   options.mes_rules_only = args.mes_rules_only;
@@ -230,6 +243,14 @@ int accuracy(const AccuracyArgs& args) {
     failures.push_back(
         fmt::format("suspects right {:.3f} < {:.3f}", report.suspect_share(), args.min_suspects));
   }
+  if (report.ending_share() < args.min_endings) {
+    failures.push_back(
+        fmt::format("endings right {:.3f} < {:.3f}", report.ending_share(), args.min_endings));
+  }
+  if (report.loop_share() < args.min_loops) {
+    failures.push_back(
+        fmt::format("rework loops right {:.3f} < {:.3f}", report.loop_share(), args.min_loops));
+  }
   for (const auto& [verdict, counts] : report.verdicts) {
     if (counts.predicted > 0 && report.precision(verdict) < args.min_precision) {
       failures.push_back(fmt::format("{} precision {:.3f} < {:.3f}", verdict,
@@ -268,6 +289,28 @@ int run(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_flag("--mes-rules-only", gen.mes_rules_only,
                "MES sets no order.status: its states come from operation names (mapping rules)");
+  app.add_option("--cancelled", gen.cancelled_rate,
+                 "Rate of orders cancelled in CRM after SUBMITTED (COMPLETED, ending CANCELLED)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--refunded", gen.refunded_rate,
+                 "Rate of orders refunded after SHIPPED or CLOSED (COMPLETED, ending REFUNDED)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--rework", gen.rework_rate,
+                 "Rate of orders quality control sends back to manufacturing once or twice "
+                 "(declared rework loops)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  CLI::Option* express =
+      app.add_option("--express", gen.express_rate,
+                     "Share of express orders (order.type express: tighter allowances); the "
+                     "others are custom (with a 3D model) or catalogue")
+          ->capture_default_str()
+          ->check(CLI::Range(0.0, 1.0));
+  app.add_flag("--no-order-types", gen.no_order_types,
+               "No order.type attribute at all: every order has the states' own allowances")
+      ->excludes(express);
   app.add_option("--id-prefix", gen.id_prefix, "Order ids are PREFIX-0000001, ...")
       ->capture_default_str();
   app.add_option("-o,--output", gen.output,
@@ -299,6 +342,14 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   accuracy_command
       ->add_option("--min-precision", acc.min_precision, "Minimum precision of every verdict")
+      ->capture_default_str();
+  accuracy_command
+      ->add_option("--min-endings", acc.min_endings,
+                   "Share of cancelled or refunded orders judged COMPLETED with that ending")
+      ->capture_default_str();
+  accuracy_command
+      ->add_option("--min-loops", acc.min_loops,
+                   "Share of rework orders judged right with their number of loops")
       ->capture_default_str();
   accuracy_command
       ->add_option("--show-mismatches", acc.show_mismatches,

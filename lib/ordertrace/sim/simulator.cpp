@@ -51,6 +51,54 @@ constexpr std::array<std::int64_t, state_count> k_allowances = {
     10 * k_day, 1 * k_day, 2 * k_day,  14 * k_day, 0};
 constexpr std::int64_t k_lost_factor = 3;
 
+// The default lifecycle's order types (its "order_types" sets, issue #11): express replaces
+// most allowances with tighter ones, catalogue two of them, custom none.
+enum class OrderType { none, catalogue, custom, express };
+constexpr std::array<std::string_view, 4> k_order_type_names = {"", "catalogue", "custom",
+                                                                "express"};
+
+// The allowance an order of `type` has at `state`.
+std::int64_t allowance_of(OrderType type, State state) {
+  if (type == OrderType::express) {
+    switch (state) {
+    case submitted:
+      return 5 * k_min;
+    case price_calculated:
+    case approved:
+    case packaging:
+      return 1 * k_day;
+    case started:
+      return 4 * k_day;
+    case completed:
+      return 4 * k_hour;
+    case shipped:
+      return 5 * k_day;
+    default:
+      break;
+    }
+  } else if (type == OrderType::catalogue) {
+    if (state == price_calculated) {
+      return 1 * k_day;
+    }
+    if (state == started) {
+      return 7 * k_day;
+    }
+  }
+  return k_allowances[state];
+}
+
+// "1d", "4h", "15m", "1d 12h": for notes.
+std::string short_duration(std::int64_t ns) {
+  std::string text;
+  for (const auto& [unit, name] : {std::pair{k_day, "d"}, {k_hour, "h"}, {k_min, "m"}}) {
+    if (ns >= unit) {
+      text += fmt::format("{}{}{}", text.empty() ? "" : " ", ns / unit, name);
+      ns %= unit;
+    }
+  }
+  return text.empty() ? "0m" : text;
+}
+
 // MES is bought software: its states are recognised by these operation names and routes
 // (the mapping rules of data/lifecycle/default.json).
 std::string_view mes_operation(State state) {
@@ -86,6 +134,8 @@ constexpr std::string_view k_queue_approved = "orders.approved";
 constexpr std::string_view k_queue_shipped = "orders.shipped";
 
 enum class Via { attribute, event, rule };
+enum class Ending { cancelled, refunded };
+constexpr std::array<std::string_view, 2> k_ending_names = {"CANCELLED", "REFUNDED"};
 enum class TraceMode { per_step, one_long_trace, many_traces };
 
 // What one order goes through; the builder turns it into spans.
@@ -99,6 +149,11 @@ struct Plan {
   bool redeliver_pricing = false;
   std::int64_t mes_clock_offset_ns = 0;
   TraceMode trace_mode = TraceMode::per_step;
+  OrderType type = OrderType::none;
+  // Passes after a rework loop (quality control), in time order: MANUFACTURING_STARTED
+  // again, and what followed it; `at` holds the first pass of every state.
+  std::vector<std::pair<State, std::int64_t>> rework;
+  std::optional<std::pair<Ending, std::int64_t>> ending; // set by crm-api at that time
 };
 
 // Normal time from a state to the next one: well inside the allowance, so an order that
@@ -138,6 +193,19 @@ std::int64_t slow_gap(Rng& rng, State from, bool async_pricing) {
   default:
     return normal_gap(rng, from, async_pricing);
   }
+}
+
+// The normal gap, shortened in proportion where the order's type allows less time, so that
+// an express order at normal pace stays inside its tighter allowances too.
+std::int64_t paced_gap(Rng& rng, const Plan& plan, State from) {
+  const std::int64_t gap = normal_gap(rng, from, plan.async_pricing);
+  const std::int64_t own = k_allowances[from];
+  const std::int64_t typed = allowance_of(plan.type, from);
+  if (typed >= own || own == 0) {
+    return gap;
+  }
+  return static_cast<std::int64_t>(static_cast<double>(gap) * static_cast<double>(typed) /
+                                   static_cast<double>(own));
 }
 
 State next_state(State state, bool upload) {
@@ -269,6 +337,16 @@ public:
       const std::int64_t t = m_spans[*pending_async].end_ns + m_rng.between(20 * k_sec, 8 * k_min);
       price_async(*pending_async, t, false);
     }
+    for (const auto& [state, t] : m_plan.rework) {
+      mes_action(t, state, true);
+    }
+    if (m_plan.ending) {
+      if (m_plan.ending->first == Ending::cancelled) {
+        cancel(m_plan.ending->second);
+      } else {
+        refund(m_plan.ending->second);
+      }
+    }
   }
 
 private:
@@ -320,11 +398,21 @@ private:
   }
 
   void mark(std::size_t setter, Via via, State state, std::int64_t t) {
+    mark(setter, via, k_state_names[state], t);
+  }
+  void mark(std::size_t setter, Via via, std::string_view status, std::int64_t t) {
     if (via == Via::attribute) {
-      at(setter).attributes.push_back(str("order.status", std::string(k_state_names[state])));
+      at(setter).attributes.push_back(str("order.status", std::string(status)));
     } else if (via == Via::event) {
       at(setter).events.push_back(
-          {"order.status_changed", t, {str("order.status", std::string(k_state_names[state]))}});
+          {"order.status_changed", t, {str("order.status", std::string(status))}});
+    }
+  }
+  // The shop's request spans name the order's type (the lifecycle's order_types attribute).
+  void add_order_type(std::size_t server) {
+    if (m_plan.type != OrderType::none) {
+      at(server).attributes.push_back(
+          str("order.type", std::string(k_order_type_names[static_cast<int>(m_plan.type)])));
     }
   }
 
@@ -439,6 +527,7 @@ private:
     const std::size_t server =
         http_server(Service::shop_api, "POST", "/api/orders", "/api/orders", 201, t, browser);
     at(server).attributes.push_back(order_attribute(Service::shop_api));
+    add_order_type(server);
     const std::int64_t d = db(Service::shop_api, server, t + ms(2, 6), 2, 9, "INSERT", "orders",
                               "INSERT INTO orders (id, status, created_at) VALUES ($1, $2, now())");
     mark(server, m_shop_via, initiated, d);
@@ -452,6 +541,7 @@ private:
     const std::size_t server = http_server(Service::shop_api, "POST", "/api/orders/{orderId}/model",
                                            fmt::format("/api/orders/{}/model", m_order_id), 200, t);
     at(server).attributes.push_back(order_attribute(Service::shop_api));
+    add_order_type(server);
     at(server).attributes.push_back(
         num("shop.model.size_bytes", m_rng.between(800'000, 14'000'000)));
     std::int64_t c = t + ms(40, 300);
@@ -484,6 +574,7 @@ private:
         http_server(Service::shop_api, "POST", "/api/orders/{orderId}/submit",
                     fmt::format("/api/orders/{}/submit", m_order_id), 202, t);
     at(server).attributes.push_back(order_attribute(Service::shop_api));
+    add_order_type(server);
     at(server).attributes.push_back(
         str("shop.pricing.mode", m_plan.async_pricing ? "async" : "sync"));
     std::int64_t c = db(Service::shop_api, server, t + ms(2, 6), 1, 4, "SELECT", "orders",
@@ -649,7 +740,8 @@ private:
   }
 
   // An operator's page in MES; SHIPPED also tells crm-api over orders.shipped.
-  void mes_action(std::int64_t t, State state) {
+  // `rework`: a pass after quality control sent the piece back.
+  void mes_action(std::int64_t t, State state, bool rework = false) {
     const std::string route = fmt::format("/operator/orders/{{orderId}}/{}", mes_route_verb(state));
     const std::size_t server = http_server(
         Service::mes, "POST", route,
@@ -662,6 +754,9 @@ private:
                                 k_internal, c + ms(0, 2), server);
     at(op).attributes.push_back(
         str("mes.workstation", fmt::format("BENCH-{:02}", m_rng.between(1, 9))));
+    if (rework && state == started) { // quality control sent the piece back
+      at(op).attributes.push_back(flag("mes.rework", true));
+    }
     c = db(Service::mes, op, at(op).start_ns + ms(0, 2), 3, 20, "UPDATE", "ProductionJobs",
            "UPDATE ProductionJobs SET Stage = @stage WHERE Id = @id AND RowVersion = @rowVersion");
     c += ms(0, 2);
@@ -699,6 +794,58 @@ private:
     at(server).end_ns = d + ms(1, 4);
   }
 
+  // An operator cancels the order in CRM; MES drops its production job, if it has one.
+  void cancel(std::int64_t t) {
+    static constexpr std::array<std::string_view, 4> k_reasons = {
+        "customer_request", "price_declined", "duplicate_order", "model_not_printable"};
+    const std::size_t server =
+        http_server(Service::crm_api, "POST", "/api/orders/{orderId}/cancel",
+                    fmt::format("/api/orders/{}/cancel", m_order_id), 200, t);
+    at(server).attributes.push_back(order_attribute(Service::crm_api));
+    at(server).attributes.push_back(
+        str("crm.cancel.reason",
+            std::string(k_reasons[static_cast<std::size_t>(m_rng.between(0, 3))])));
+    std::int64_t c = db(Service::crm_api, server, t + ms(2, 5), 1, 4, "SELECT", "orders",
+                        "SELECT id, state FROM orders WHERE id = ? FOR UPDATE");
+    c = db(Service::crm_api, server, c + ms(0, 1), 2, 7, "UPDATE", "orders",
+           "UPDATE orders SET state = ?, cancelled_at = ? WHERE id = ?");
+    mark(server, m_crm_via, k_ending_names[0], c);
+    if (!m_plan.at[approved]) {
+      at(server).end_ns = c + ms(1, 4);
+      return;
+    }
+    const std::size_t producer =
+        publish(Service::crm_api, server, c + ms(0, 1), "orders.cancelled", "order.cancelled");
+    at(server).end_ns = at(producer).end_ns + ms(1, 4);
+    const std::int64_t start = at(producer).end_ns + ms(8, 90);
+    const std::size_t consumer = consume(Service::mes, producer, start);
+    const std::size_t job = span(Service::mes, Scope::app, "CancelProductionJob", k_internal,
+                                 start + ms(1, 3), consumer);
+    const std::int64_t d =
+        db(Service::mes, job, at(job).start_ns + ms(0, 2), 3, 12, "UPDATE", "ProductionJobs",
+           "UPDATE ProductionJobs SET Stage = @stage WHERE OrderRef = @orderRef");
+    at(job).end_ns = d + ms(0, 2);
+    at(consumer).end_ns = at(job).end_ns + ms(1, 3);
+  }
+
+  // A return: CRM refunds the payment through the payment provider.
+  void refund(std::int64_t t) {
+    const std::size_t server =
+        http_server(Service::crm_api, "POST", "/api/orders/{orderId}/refund",
+                    fmt::format("/api/orders/{}/refund", m_order_id), 200, t);
+    at(server).attributes.push_back(order_attribute(Service::crm_api));
+    std::int64_t c = db(Service::crm_api, server, t + ms(2, 5), 1, 4, "SELECT", "payments",
+                        "SELECT id, amount FROM payments WHERE order_id = ?");
+    const std::size_t provider =
+        http_client(Service::crm_api, "https://api.payments.example/v1/refunds",
+                    "api.payments.example", 443, 201, c + ms(0, 2), server);
+    at(provider).end_ns = at(provider).start_ns + ms(150, 900);
+    c = db(Service::crm_api, server, at(provider).end_ns + ms(1, 3), 2, 7, "UPDATE", "orders",
+           "UPDATE orders SET state = ?, refunded_at = ? WHERE id = ?");
+    mark(server, m_crm_via, k_ending_names[1], c);
+    at(server).end_ns = c + ms(1, 4);
+  }
+
   Rng& m_rng;
   std::vector<SimSpan>& m_spans;
   std::string m_order_id;
@@ -716,25 +863,37 @@ constexpr std::int64_t k_step_margin = 2 * k_min;
 // Forward: states from `start`, kept while they lie before now.
 // `approved_gap`: the time from MANUFACTURING_APPROVED to MANUFACTURING_STARTED, if not
 // the normal one.
+// `loops_from`: quality control sends the piece back to MANUFACTURING_STARTED from these
+// states (MANUFACTURING_COMPLETED or PACKAGING), one loop each, in this order.
 void plan_forward(Rng& rng, Plan& plan, std::int64_t start, bool upload, std::int64_t now,
-                  bool slow, std::optional<std::int64_t> approved_gap = {}) {
+                  bool slow, std::optional<std::int64_t> approved_gap = {},
+                  const std::vector<State>& loops_from = {}) {
   State state = initiated;
   std::int64_t t = start;
+  std::size_t loops = 0;
   while (true) {
     if (t + k_step_margin >= now) {
       return;
     }
-    plan.at[state] = t;
+    if (plan.at[state]) {
+      plan.rework.emplace_back(state, t);
+    } else {
+      plan.at[state] = t;
+    }
     if (state == closed) {
       return;
     }
     if (state == approved && approved_gap) {
       t += *approved_gap;
     } else {
-      t += slow ? slow_gap(rng, state, plan.async_pricing)
-                : normal_gap(rng, state, plan.async_pricing);
+      t += slow ? slow_gap(rng, state, plan.async_pricing) : paced_gap(rng, plan, state);
     }
-    state = next_state(state, upload);
+    if (loops < loops_from.size() && state == loops_from[loops]) {
+      ++loops;
+      state = started;
+    } else {
+      state = next_state(state, upload);
+    }
   }
 }
 
@@ -753,18 +912,28 @@ void plan_backward(Rng& rng, Plan& plan, State last, std::int64_t waiting, bool 
       if (previous == file_uploaded && !upload) {
         previous = initiated;
       }
-      t -= normal_gap(rng, previous, plan.async_pricing);
+      t -= paced_gap(rng, plan, previous);
     }
   }
 }
 
+// Where the order stands: its latest step (after a rework loop, not the furthest state).
 State last_planned(const Plan& plan) {
-  for (int index = state_count - 1; index >= 0; --index) {
-    if (plan.at[index]) {
-      return static_cast<State>(index);
+  std::optional<std::int64_t> latest;
+  State last = initiated;
+  for (int index = 0; index < state_count; ++index) {
+    if (plan.at[index] && (!latest || *plan.at[index] >= *latest)) {
+      latest = plan.at[index];
+      last = static_cast<State>(index);
     }
   }
-  return initiated;
+  for (const auto& [state, t] : plan.rework) {
+    if (!latest || t >= *latest) {
+      latest = t;
+      last = state;
+    }
+  }
+  return last;
 }
 
 // The verdict of an order that followed its normal pace up to now.
@@ -772,6 +941,9 @@ void natural_verdict(const Plan& plan, ManifestRow& row) {
   const State last = last_planned(plan);
   row.last_state = std::string(k_state_names[last]);
   row.verdict = last == closed ? "COMPLETED" : "ON_TRACK";
+  for (const auto& step : plan.rework) {
+    row.loops += step.first == started ? 1 : 0;
+  }
 }
 
 void lost(ManifestRow& row, State last, std::string note) {
@@ -856,6 +1028,8 @@ SimOrder simulate_order(const SimOptions& options, std::size_t index) {
   std::optional<Fault> fault;
   bool silent_stop = false;
   bool untraced = false;
+  std::optional<Ending> ending;
+  bool rework = false;
   for (std::size_t i = 0; i < k_fault_count && !fault; ++i) {
     cumulative += options.fault_rates[i];
     if (draw < cumulative) {
@@ -865,14 +1039,42 @@ SimOrder simulate_order(const SimOptions& options, std::size_t index) {
   if (!fault) {
     if (draw < (cumulative += options.silent_stop_rate)) {
       silent_stop = true;
-    } else if (draw < cumulative + options.untraced_rate) {
+    } else if (draw < (cumulative += options.untraced_rate)) {
       untraced = true;
+    } else if (draw < (cumulative += options.cancelled_rate)) {
+      ending = Ending::cancelled;
+    } else if (draw < (cumulative += options.refunded_rate)) {
+      ending = Ending::refunded;
+    } else if (draw < cumulative + options.rework_rate) {
+      rework = true;
     }
   }
   row.fault = fault;
 
   Plan plan;
   const bool upload = rng.chance(0.6); // catalogue items skip FILE_UPLOADED
+  // The order type comes from a stream of its own, so that the other draws, and the output
+  // without order types, are those of a simulation without them.
+  std::uint64_t type_mix = options.seed ^ (0xc2b2ae3d27d4eb4fULL * (index + 1));
+  Rng type_rng(splitmix64(type_mix));
+  if (options.order_types) {
+    plan.type = type_rng.chance(options.express_rate) ? OrderType::express
+                : upload                              ? OrderType::custom
+                                                      : OrderType::catalogue;
+    row.order_type = std::string(k_order_type_names[static_cast<int>(plan.type)]);
+  }
+  const auto allowance = [&](State state) {
+    return allowance_of(plan.type, state);
+  };
+  // Said in the note when the order's type makes the difference.
+  const auto typed_note = [&](State state) -> std::string {
+    if (allowance(state) == k_allowances[state]) {
+      return "";
+    }
+    return fmt::format(" ({}: {} allowed at {}, not {})", *row.order_type,
+                       short_duration(allowance(state)), k_state_names[state],
+                       short_duration(k_allowances[state]));
+  };
   plan.async_pricing = rng.chance(0.5);
   plan.sync_retried = !plan.async_pricing && rng.chance(0.05);
   const double mode = rng.unit();
@@ -884,27 +1086,85 @@ SimOrder simulate_order(const SimOptions& options, std::size_t index) {
   };
 
   if (untraced) {
+    row.order_type.reset(); // nothing was traced, so no type either
     row.verdict = "NOT_FOUND";
     row.note = "never traced (sampled out everywhere)";
     return order;
   }
   if (silent_stop) {
     const State last = rng.chance(0.5) ? completed : packaging;
-    const std::int64_t allowance = k_allowances[last];
+    const std::int64_t allowed = allowance(last);
     const bool lost_by_time = rng.chance(0.5);
     const std::int64_t waiting =
         lost_by_time
-            ? rng.between(k_lost_factor * allowance + k_hour, k_lost_factor * allowance + 6 * k_day)
-            : rng.between(allowance + k_hour, k_lost_factor * allowance - k_hour);
+            ? rng.between(k_lost_factor * allowed + k_hour, k_lost_factor * allowed + 6 * k_day)
+            : rng.between(allowed + k_hour, k_lost_factor * allowed - k_hour);
     plan_backward(rng, plan, last, waiting, upload, now);
     if (lost_by_time) {
-      lost(row, last, "no step after this one and no error: LOST by time (3x the allowance)");
+      lost(row, last,
+           "no step after this one and no error: LOST by time (3x the allowance)" +
+               typed_note(last));
     } else {
       row.verdict = "STALLED";
       row.last_state = std::string(k_state_names[last]);
       row.suspect = std::string(k_state_owners[next_state(last, true)]);
-      row.note = "no step after this one, over its allowance, under 3x";
+      row.note = "no step after this one, over its allowance, under 3x" + typed_note(last);
     }
+  } else if (ending == Ending::cancelled) {
+    // Cancelled in CRM some time after a state past SUBMITTED, before it was shipped.
+    const auto last = static_cast<State>(rng.between(price_calculated, packaging));
+    const std::int64_t ago = rng.between(10 * k_min, 20 * k_day);
+    const std::int64_t gap = paced_gap(rng, plan, last);
+    plan_backward(rng, plan, last, ago + gap, upload, now);
+    plan.ending = {Ending::cancelled, now - ago};
+    row.verdict = "COMPLETED";
+    row.ending = std::string(k_ending_names[0]);
+    row.last_state = row.ending;
+    row.note = fmt::format("cancelled in CRM after {}", k_state_names[last]);
+  } else if (ending == Ending::refunded) {
+    // A return: refunded days after it was shipped (never closed) or closed.
+    const State last = rng.chance(0.5) ? shipped : closed;
+    const std::int64_t ago = rng.between(10 * k_min, 15 * k_day);
+    const std::int64_t gap = rng.between(1 * k_day, 12 * k_day);
+    plan_backward(rng, plan, last, ago + gap, upload, now);
+    plan.ending = {Ending::refunded, now - ago};
+    row.verdict = "COMPLETED";
+    row.ending = std::string(k_ending_names[1]);
+    row.last_state = row.ending;
+    row.note = fmt::format("returned and refunded in CRM after {}", k_state_names[last]);
+  } else if (rework) {
+    // Quality control rejects the piece once or twice (after MANUFACTURING_COMPLETED or at
+    // PACKAGING); the whole history is planned first, then placed so that the last loop is
+    // before now.
+    std::vector<State> loops_from(rng.chance(0.7) ? 1 : 2);
+    for (auto& from : loops_from) {
+      from = rng.chance(0.5) ? completed : packaging;
+    }
+    Plan probe = plan;
+    plan_forward(rng, probe, 0, upload, std::numeric_limits<std::int64_t>::max(), false, {},
+                 loops_from);
+    std::int64_t last_loop = 0;
+    for (const auto& [state, t] : probe.rework) {
+      last_loop = state == started ? t : last_loop;
+    }
+    const std::int64_t offset = random_start(last_loop + k_hour);
+    for (int i = 0; i < state_count; ++i) {
+      if (probe.at[i] && *probe.at[i] + offset + k_step_margin < now) {
+        plan.at[i] = *probe.at[i] + offset;
+      }
+    }
+    for (const auto& [state, t] : probe.rework) {
+      if (t + offset + k_step_margin < now) {
+        plan.rework.emplace_back(state, t + offset);
+      }
+    }
+    natural_verdict(plan, row);
+    std::string path;
+    for (const auto from : loops_from) {
+      path += fmt::format("{}{} -> MANUFACTURING_STARTED", path.empty() ? "" : ", ",
+                          k_state_names[from]);
+    }
+    row.note = fmt::format("quality control: back to manufacturing x{} ({})", row.loops, path);
   } else if (!fault) {
     plan_forward(rng, plan, random_start(0), upload, now, false);
     natural_verdict(plan, row);
@@ -917,8 +1177,8 @@ SimOrder simulate_order(const SimOptions& options, std::size_t index) {
         plan.async_pricing = true;
       }
       plan.sync_retried = plan.sync_retried && !plan.async_pricing;
-      const std::int64_t allowance = k_allowances[last];
-      plan_backward(rng, plan, last, rng.between(allowance + k_hour, allowance + 6 * k_day), upload,
+      const std::int64_t allowed = allowance(last);
+      plan_backward(rng, plan, last, rng.between(allowed + k_hour, allowed + 6 * k_day), upload,
                     now);
       plan.unconsumed_publish = last;
       lost(row, last, fmt::format("publish after {} never consumed", k_state_names[last]));
@@ -939,14 +1199,17 @@ SimOrder simulate_order(const SimOptions& options, std::size_t index) {
       plan.at[price_calculated].reset();
       lost(row, submitted, "shop-api -> mes price call answered 500, not retried");
       break;
-    case Fault::stalled_by_people:
+    case Fault::stalled_by_people: {
+      const std::int64_t allowed = allowance(price_calculated);
       plan_backward(rng, plan, price_calculated,
-                    rng.between(2 * k_day + k_hour, 6 * k_day - k_hour), upload, now);
+                    rng.between(allowed + k_hour, k_lost_factor * allowed - k_hour), upload, now);
       row.verdict = "STALLED";
       row.suspect = "crm-api";
       row.last_state = "PRICE_CALCULATED";
-      row.note = "priced, approval task open in CRM, nobody approved";
+      row.note =
+          "priced, approval task open in CRM, nobody approved" + typed_note(price_calculated);
       break;
+    }
     case Fault::slow_but_fine: {
       plan.async_pricing = true;
       plan.sync_retried = false;
@@ -976,7 +1239,7 @@ SimOrder simulate_order(const SimOptions& options, std::size_t index) {
     }
     case Fault::sampling_gap: {
       const State last = rng.chance(0.5) ? packaging : shipped;
-      plan_backward(rng, plan, last, rng.between(k_hour, k_allowances[last] - k_hour), upload, now);
+      plan_backward(rng, plan, last, rng.between(k_hour, allowance(last) - k_hour), upload, now);
       const State missing = rng.chance(0.5) ? started : completed;
       plan.at[missing].reset();
       row.verdict = "INCONSISTENT";
@@ -1010,8 +1273,9 @@ SimOrder simulate_order(const SimOptions& options, std::size_t index) {
   }
 
   if (row.note.empty()) {
-    row.note = fmt::format("normal pace; {} item, {} pricing", upload ? "custom" : "catalogue",
-                           plan.async_pricing ? "queued" : "synchronous");
+    row.note = fmt::format(
+        "normal pace; {}{} item, {} pricing", plan.type == OrderType::express ? "express " : "",
+        upload ? "custom" : "catalogue", plan.async_pricing ? "queued" : "synchronous");
   }
   const auto pick_via = [&](bool rules_allowed) {
     const double v = rng.unit();
@@ -1054,6 +1318,18 @@ std::string manifest_line(const ManifestRow& row) {
   }
   out += ",\"note\":";
   append_json_string(out, row.note);
+  out += ",\"ending\":";
+  if (row.ending) {
+    append_json_string(out, *row.ending);
+  } else {
+    out += "null";
+  }
+  fmt::format_to(std::back_inserter(out), ",\"loops\":{},\"order_type\":", row.loops);
+  if (row.order_type) {
+    append_json_string(out, *row.order_type);
+  } else {
+    out += "null";
+  }
   out += "}\n";
   return out;
 }

@@ -46,6 +46,13 @@ struct SimOptions {
   double silent_stop_rate = 0.03; // stops with no signal at all: STALLED or LOST by time
   double untraced_rate = 0.005;   // never traced (sampled out): NOT_FOUND
   bool mes_rules_only = false;    // MES sets no order.status: only its operation names say it
+  // Issue #11's workshop: orders that end otherwise than CLOSED, rework loops, order types.
+  // Like the faults, at most one of cancelled / refunded / rework per order.
+  double cancelled_rate = 0.03; // cancelled in CRM after SUBMITTED: COMPLETED, ending CANCELLED
+  double refunded_rate = 0.01;  // refunded after SHIPPED or CLOSED: COMPLETED, ending REFUNDED
+  double rework_rate = 0.05;    // quality control sends the piece back to manufacturing 1-2x
+  bool order_types = true;      // order.type on the shop's spans (catalogue, custom, express)
+  double express_rate = 0.15;   // share of express orders (tighter allowances)
 };
 
 // Parses "lost-in-queue=0.02,sync-500=0.01" onto `rates` (faults not named keep their
@@ -60,6 +67,9 @@ struct ManifestRow {
   std::optional<Fault> fault;
   std::optional<std::string> last_state;
   std::string note;
+  std::optional<std::string> ending;     // CANCELLED or REFUNDED (COMPLETED by that ending)
+  int loops = 0;                         // rework loops (declared back-edges) taken
+  std::optional<std::string> order_type; // the order.type the shop set, if any
 };
 std::string manifest_line(const ManifestRow& row); // one JSON object, with '\n'
 
