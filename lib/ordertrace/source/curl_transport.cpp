@@ -1,11 +1,12 @@
 // HttpTransport over libcurl's multi interface: one multi handle per transport (its
 // connection cache is reused between calls), one easy handle per request, re-added to the
-// multi handle for each retry.
+// multi handle for each retry. libcurl is called through curl_library(), which loads it when
+// the first transport is made (curl_library.hpp says why).
 
+#include <ordertrace/source/curl_library.hpp>
 #include <ordertrace/source/http_transport.hpp>
 #include <ordertrace/util/error.hpp>
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -36,26 +37,17 @@ constexpr int k_max_backoff_doublings = 30;
 constexpr std::size_t k_max_retry_after_digits = 9;
 
 struct EasyDeleter {
-  void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
+  void operator()(CURL* handle) const noexcept { curl_library().easy_cleanup(handle); }
 };
 struct MultiDeleter {
-  void operator()(CURLM* handle) const noexcept { curl_multi_cleanup(handle); }
+  void operator()(CURLM* handle) const noexcept { curl_library().multi_cleanup(handle); }
 };
 struct SlistDeleter {
-  void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const noexcept { curl_library().slist_free_all(list); }
 };
 using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
 using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
 using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
-
-void init_curl_once() {
-  static std::once_flag s_once;
-  static CURLcode s_result = CURLE_OK;
-  std::call_once(s_once, [] { s_result = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  if (s_result != CURLE_OK) {
-    throw Error(fmt::format("cannot initialise libcurl: {}", curl_easy_strerror(s_result)));
-  }
-}
 
 char ascii_lower(char c) {
   return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -195,16 +187,16 @@ void replace_all(std::string& text, std::string_view from, std::string_view to) 
 }
 
 template <typename Value> void set_option(CURL* handle, CURLoption option, Value value) {
-  const CURLcode code = curl_easy_setopt(handle, option, value);
+  const CURLcode code = curl_library().easy_setopt(handle, option, value);
   if (code != CURLE_OK) {
     throw Error(fmt::format("libcurl refused option {}: {}", static_cast<int>(option),
-                            curl_easy_strerror(code)));
+                            curl_library().easy_strerror(code)));
   }
 }
 
 void check_multi(CURLMcode code, std::string_view what) {
   if (code != CURLM_OK) {
-    throw Error(fmt::format("libcurl {} failed: {}", what, curl_multi_strerror(code)));
+    throw Error(fmt::format("libcurl {} failed: {}", what, curl_library().multi_strerror(code)));
   }
 }
 
@@ -280,7 +272,7 @@ HeaderList make_header_list(const HttpRequest& request) {
     }
     // "Name:" would make curl drop the header; "Name;" is curl's way to send it empty.
     const std::string line = value.empty() ? name + ";" : name + ": " + value;
-    curl_slist* appended = curl_slist_append(list.get(), line.c_str());
+    curl_slist* appended = curl_library().slist_append(list.get(), line.c_str());
     if (appended == nullptr) {
       throw Error("out of memory building HTTP headers");
     }
@@ -290,20 +282,28 @@ HeaderList make_header_list(const HttpRequest& request) {
   return list;
 }
 
+// HttpOptions leaves the User-Agent empty for the default, which names libcurl's version:
+// asking it there would load libcurl in every process that sets options up.
+HttpOptions with_user_agent(HttpOptions options) {
+  if (options.user_agent.empty()) {
+    options.user_agent = default_user_agent();
+  }
+  return options;
+}
+
 class CurlTransport final : public HttpTransport {
 public:
   explicit CurlTransport(HttpOptions options)
-      : m_options(std::move(options)),
+      : m_options(with_user_agent(std::move(options))),
         m_max_in_flight(std::max<std::size_t>(1, m_options.max_in_flight)),
         m_random(std::random_device{}()) {
-    init_curl_once();
-    m_multi.reset(curl_multi_init());
+    m_multi.reset(curl_library().multi_init());
     if (!m_multi) {
       throw Error("cannot create a libcurl multi handle");
     }
     // Never more sockets than transfers we allow at once (idle cached ones included).
-    check_multi(curl_multi_setopt(m_multi.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS,
-                                  static_cast<long>(m_max_in_flight)),
+    check_multi(curl_library().multi_setopt(m_multi.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                                            static_cast<long>(m_max_in_flight)),
                 "setopt");
   }
 
@@ -323,7 +323,7 @@ private:
     ~DetachGuard() {
       for (Transfer& transfer : m_transfers) {
         if (transfer.in_multi) {
-          curl_multi_remove_handle(m_multi, transfer.easy.get());
+          curl_library().multi_remove_handle(m_multi, transfer.easy.get());
           transfer.in_multi = false;
         }
       }
@@ -396,7 +396,7 @@ void CurlTransport::start_attempt(Transfer& transfer) {
   transfer.body_too_large = false;
   transfer.error_buffer[0] = '\0';
   transfer.started = Clock::now();
-  check_multi(curl_multi_add_handle(m_multi.get(), transfer.easy.get()), "add_handle");
+  check_multi(curl_library().multi_add_handle(m_multi.get(), transfer.easy.get()), "add_handle");
   transfer.in_multi = true;
   ++m_requests_sent;
 }
@@ -421,7 +421,7 @@ bool CurlTransport::finish_attempt(Transfer& transfer, CURLcode result) {
   bool retryable = false;
   if (result == CURLE_OK) {
     long status = 0;
-    curl_easy_getinfo(transfer.easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    curl_library().easy_getinfo(transfer.easy.get(), CURLINFO_RESPONSE_CODE, &status);
     response.status = static_cast<int>(status);
     line = fmt::format("GET {} -> {} ({} bytes, {} ms)", url, response.status, response.body.size(),
                        elapsed);
@@ -437,7 +437,7 @@ bool CurlTransport::finish_attempt(Transfer& transfer, CURLcode result) {
     } else {
       response.failure_message = transfer.error_buffer[0] != '\0'
                                      ? std::string(transfer.error_buffer.data())
-                                     : std::string(curl_easy_strerror(result));
+                                     : std::string(curl_library().easy_strerror(result));
       // curl's messages name the host, not the URL, but make sure no secret slips through.
       replace_all(response.failure_message, transfer.request->url, url);
     }
@@ -489,7 +489,7 @@ std::vector<HttpResponse> CurlTransport::get_all(std::span<const HttpRequest> re
     transfer.index = i;
     transfer.request = &requests[i];
     transfer.max_body_bytes = m_options.max_body_bytes;
-    transfer.easy.reset(curl_easy_init());
+    transfer.easy.reset(curl_library().easy_init());
     if (!transfer.easy) {
       throw Error("cannot create a libcurl easy handle");
     }
@@ -513,9 +513,9 @@ std::vector<HttpResponse> CurlTransport::get_all(std::span<const HttpRequest> re
     }
 
     int running = 0;
-    check_multi(curl_multi_perform(m_multi.get(), &running), "perform");
+    check_multi(curl_library().multi_perform(m_multi.get(), &running), "perform");
     int queued = 0;
-    while (CURLMsg* message = curl_multi_info_read(m_multi.get(), &queued)) {
+    while (CURLMsg* message = curl_library().multi_info_read(m_multi.get(), &queued)) {
       if (message->msg != CURLMSG_DONE) {
         continue;
       }
@@ -523,9 +523,9 @@ std::vector<HttpResponse> CurlTransport::get_all(std::span<const HttpRequest> re
       CURL* easy = message->easy_handle;
       const CURLcode result = message->data.result;
       char* priv = nullptr;
-      curl_easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
+      curl_library().easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
       Transfer& transfer = *reinterpret_cast<Transfer*>(priv);
-      check_multi(curl_multi_remove_handle(m_multi.get(), easy), "remove_handle");
+      check_multi(curl_library().multi_remove_handle(m_multi.get(), easy), "remove_handle");
       transfer.in_multi = false;
       --active;
       if (finish_attempt(transfer, result)) {
@@ -550,9 +550,9 @@ std::vector<HttpResponse> CurlTransport::get_all(std::span<const HttpRequest> re
       }
     }
     if (wait > milliseconds(0)) {
-      check_multi(
-          curl_multi_poll(m_multi.get(), nullptr, 0, static_cast<int>(wait.count()), nullptr),
-          "poll");
+      check_multi(curl_library().multi_poll(m_multi.get(), nullptr, 0,
+                                            static_cast<int>(wait.count()), nullptr),
+                  "poll");
     }
   }
   return responses;
@@ -561,7 +561,7 @@ std::vector<HttpResponse> CurlTransport::get_all(std::span<const HttpRequest> re
 } // namespace
 
 std::string default_user_agent() {
-  const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+  const curl_version_info_data* info = curl_library().version_info(CURLVERSION_NOW);
   return fmt::format("ordertrace/{} libcurl/{}", ORDERTRACE_VERSION,
                      info != nullptr && info->version != nullptr ? info->version : "unknown");
 }

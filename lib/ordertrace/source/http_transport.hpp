@@ -47,7 +47,8 @@ inline constexpr std::chrono::seconds k_default_retry_after_max{30};
 inline constexpr std::size_t k_default_max_in_flight = 8;
 inline constexpr std::size_t k_default_max_body_bytes = 1ULL << 30;
 
-// "ordertrace/<version> libcurl/<version>": the User-Agent sent unless HttpOptions says otherwise.
+// "ordertrace/<version> libcurl/<version>": the User-Agent sent unless HttpOptions says
+// otherwise. Loads libcurl (curl_library.hpp).
 std::string default_user_agent();
 
 struct HttpOptions {
@@ -71,7 +72,9 @@ struct HttpOptions {
   std::string ca_file;   // empty: the system trust store
   std::string cert_file; // client certificate (mutual TLS)
   std::string key_file;
-  std::string user_agent = default_user_agent();
+  // Empty: default_user_agent(), filled in by make_curl_transport, so that options alone
+  // never load libcurl (a show answered from the cache needs none).
+  std::string user_agent;
   // Called with one line per attempt when set (--verbose); URLs redacted, header values
   // never printed.
   std::function<void(const std::string&)> trace;

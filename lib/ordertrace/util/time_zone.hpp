@@ -4,6 +4,7 @@
 // time inside ordertrace stays UTC nanoseconds; only edges convert.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,7 +33,8 @@ public:
   TimeZone() = default;
   static TimeZone utc() { return {}; }
   // The zone named `name` ("Europe/Moscow", "UTC"; a leading ':' as in TZ is ignored), or
-  // nullopt when the tz database does not know it.
+  // nullopt when the tz database does not know it. A name with a zone file of its own is
+  // known without loading the database, which happens on the first conversion instead.
   static std::optional<TimeZone> find(std::string_view name);
   // The system's zone (/etc/localtime), UTC when it cannot be told.
   static TimeZone system();
@@ -49,8 +51,11 @@ public:
   std::int64_t to_utc(const LocalTime& local) const;
 
 private:
+  struct Zone; // the tz database's zone of m_name, looked up once, on first use
+  const date::time_zone* zone() const;
+
   std::string m_name = "UTC";
-  const date::time_zone* m_zone = nullptr; // nullptr: UTC
+  std::shared_ptr<Zone> m_zone; // null: UTC; shared by copies, so each looks it up once
 };
 
 // "2026-11-23 14:05 +03:00": minutes, the zone's offset at that instant.

@@ -118,6 +118,25 @@ TEST(TimeZoneTest, UnknownNamesAreNotFound) {
   EXPECT_FALSE(TimeZone::find("europe/moscow").has_value()); // names are case-sensitive
 }
 
+// find() tells a zone by its file without loading the database; files and folders of the
+// database that are no zones must still be refused.
+TEST(TimeZoneTest, FilesOfTheDatabaseThatAreNoZonesAreNotFound) {
+  for (const char* name :
+       {"zone.tab", "iso3166.tab", "tzdata.zi", "leapseconds", "Europe", "Europe/",
+        "Europe//Moscow", "./Europe/Moscow", "Europe/../Europe/Moscow"}) {
+    EXPECT_FALSE(TimeZone::find(name).has_value()) << name;
+  }
+}
+
+TEST(TimeZoneTest, CopiesMadeBeforeTheFirstConversionConvertAlike) {
+  const TimeZone original = zone("America/New_York");
+  const TimeZone copy = original; // neither has converted a time yet
+  const std::int64_t summer = at("2026-07-01T12:00:00Z");
+  EXPECT_EQ(copy.offset_seconds(summer), -4 * 3600);
+  EXPECT_EQ(original.offset_seconds(summer), -4 * 3600);
+  EXPECT_EQ(original.offset_seconds(at("2026-01-01T12:00:00Z")), -5 * 3600);
+}
+
 TEST(TimeZoneTest, ALeadingColonAsInTzIsIgnored) {
   const auto moscow = TimeZone::find(":Europe/Moscow");
   ASSERT_TRUE(moscow.has_value());
