@@ -71,6 +71,25 @@ struct ExpectedCase {
   std::string file;   // under tests/data/text/
 };
 
+// What ctest and gtest print for a case: its file, not a dump of its bytes.
+void PrintTo(const ExpectedCase& c, std::ostream* out) {
+  *out << c.file;
+}
+
+// Compares `out` with the reviewed file tests/data/text/<file>, or rewrites the file
+// under ORDERTRACE_UPDATE_GOLDEN=1.
+void expect_reviewed_file(const std::string& out, const std::string& file) {
+  const fs::path expected = k_expected / file;
+  if (const char* update = std::getenv("ORDERTRACE_UPDATE_GOLDEN"); update && *update == '1') {
+    fs::create_directories(k_expected);
+    std::ofstream(expected, std::ios::binary) << out;
+    GTEST_SKIP() << "rewrote " << expected;
+  }
+  ASSERT_TRUE(fs::exists(expected))
+      << expected << " is missing: run with ORDERTRACE_UPDATE_GOLDEN=1";
+  EXPECT_EQ(out, read_file(expected)) << "the output differs from " << expected;
+}
+
 class RussianText : public ::testing::TestWithParam<ExpectedCase> {};
 
 TEST_P(RussianText, MatchesTheReviewedFile) {
@@ -79,16 +98,7 @@ TEST_P(RussianText, MatchesTheReviewedFile) {
       show(c.order_id, {"--lang", "ru", "--tz", "Europe/Moscow", "--format", c.format});
   ASSERT_TRUE(result.exit_code == 0) << result.err;
   EXPECT_EQ(result.err, "");
-  const fs::path expected = k_expected / c.file;
-  if (const char* update = std::getenv("ORDERTRACE_UPDATE_GOLDEN"); update && *update == '1') {
-    fs::create_directories(k_expected);
-    std::ofstream(expected, std::ios::binary) << result.out;
-    GTEST_SKIP() << "rewrote " << expected;
-  }
-  ASSERT_TRUE(fs::exists(expected))
-      << expected << " is missing: run with ORDERTRACE_UPDATE_GOLDEN=1";
-  EXPECT_EQ(result.out, read_file(expected))
-      << "show " << c.order_id << " differs from " << expected;
+  expect_reviewed_file(result.out, c.file);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -97,6 +107,9 @@ INSTANTIATE_TEST_SUITE_P(
                       ExpectedCase{"ORD-2026-0003", "text", "ORD-2026-0003.ru.txt"},
                       ExpectedCase{"ORD-2026-0004", "text", "ORD-2026-0004.ru.txt"},
                       ExpectedCase{"ORD-2026-0005", "text", "ORD-2026-0005.ru.txt"},
+                      ExpectedCase{"ORD-2026-0006", "text", "ORD-2026-0006.ru.txt"},
+                      ExpectedCase{"ORD-2026-0009", "text", "ORD-2026-0009.ru.txt"},
+                      ExpectedCase{"ORD-2026-0014", "text", "ORD-2026-0014.ru.txt"},
                       ExpectedCase{"ORD-2026-0007", "md", "ORD-2026-0007.ru.md"}),
     [](const ::testing::TestParamInfo<ExpectedCase>& param_info) {
       std::string name = param_info.param.file;
@@ -105,6 +118,29 @@ INSTANTIATE_TEST_SUITE_P(
       }
       return name;
     });
+
+// The nightly report of the demo month in Russian and Moscow time, without the cache.
+ProcessResult russian_report(const std::string& format) {
+  const fs::path demo = fs::path(ORDERTRACE_SOURCE_DIR) / "data" / "demo";
+  std::string now = read_file(demo / "now.txt");
+  now.erase(now.find_last_not_of(" \n\r\t") + 1);
+  return run_process({ORDERTRACE_BINARY, "report", "--source", (demo / "month-otlp.json").string(),
+                      "--now", now, "--no-cache", "--lang", "ru", "--tz", "Europe/Moscow",
+                      "--format", format},
+                     clean_env());
+}
+
+TEST(RussianNightlyReport, TextMatchesTheReviewedFile) {
+  const auto result = russian_report("text");
+  ASSERT_EQ(result.exit_code, 3) << result.err; // the month has lost orders
+  expect_reviewed_file(result.out, "report-month.ru.txt");
+}
+
+TEST(RussianNightlyReport, MarkdownMatchesTheReviewedFile) {
+  const auto result = russian_report("md");
+  ASSERT_EQ(result.exit_code, 3) << result.err;
+  expect_reviewed_file(result.out, "report-month.ru.md");
+}
 
 bool russian(const ProcessResult& result) {
   return result.out.find("ПОТЕРЯН (LOST)") != std::string::npos;

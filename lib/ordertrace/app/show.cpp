@@ -191,6 +191,14 @@ void explain_forgotten(lifecycle::Assessment& assessment, const cache::Cache& or
                       tombstone->last_state.value_or("no state") + " (" + tombstone->verdict +
                       " then); older than Jaeger's retention, and its spans were pruned from the "
                       "cache";
+  assessment.reason_phrase = {};
+  assessment.reason_phrase.kind = tombstone->last_state
+                                      ? lifecycle::Phrase::Kind::forgotten
+                                      : lifecycle::Phrase::Kind::forgotten_without_state;
+  assessment.reason_phrase.words = {
+      {"date", util::format_rfc3339(tombstone->last_seen_ns).substr(0, 10)},
+      {"state", tombstone->last_state.value_or("")},
+      {"verdict", tombstone->verdict}};
 }
 
 report::Format parse_format_option(const std::optional<std::string>& text) {
@@ -520,6 +528,9 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
           assessment = lifecycle::assess(definition, spans, order_id, now_ns);
           if (!cached) {
             assessment.reason = "order " + order_id + " is not in the cache (--offline)";
+            assessment.reason_phrase = {};
+            assessment.reason_phrase.kind = lifecycle::Phrase::Kind::not_in_cache_offline;
+            assessment.reason_phrase.words = {{"order", order_id}};
             if (order_cache) {
               const std::lock_guard lock(shared_state);
               explain_forgotten(assessment, *order_cache, key);

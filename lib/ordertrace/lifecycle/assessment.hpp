@@ -48,6 +48,70 @@ struct Stage {
   bool over_allowance = false;
 };
 
+// A sentence of the engine's (a reason, an evidence detail, a warning) as data, so that a
+// renderer can say it in another language: what it says and the values it names. The
+// English sentence stays in its own field; JSON and English text print that one.
+struct Phrase {
+  enum class Kind {
+    none, // no structured form: say the English text
+    // reasons
+    never_seen,                    // order
+    no_state_reported,             //
+    ended,                         // ending, when
+    reached_then_ended,            // state, ending, when
+    ended_before_final,            // ending, when, state, final
+    completed,                     // state, when
+    lost_on_error,                 // operation, service, message, state, next
+    lost_on_unnamed_error,         // operation, service, state, next
+    lost_unconsumed,               // queue, service, state, next, waited, allowed
+    lost_unconsumed_unnamed_queue, // service, state, next, waited, allowed
+    inconsistent,                  // parts: the problems
+    abandoned,                     // state, commitment, waited, allowed
+    on_track_customer,             // state, waited, allowed, next
+    lost_by_time,                  // next, owner, waited, state, factor, allowed
+    stalled,                       // waited, next, owner, state, allowed
+    on_track,                      // state, waited, allowed, next, owner
+    not_in_cache_offline,          // order
+    forgotten,                     // date, state, verdict
+    forgotten_without_state,       // date, verdict
+    // evidence details (clock skew ones are warnings too)
+    span_failed,         // kind (the span kind: "client", ...)
+    never_consumed,      //
+    not_consumed_yet,    //
+    clock_behind,        // service, skew, reference
+    clock_ahead,         // service, skew, reference
+    reported_again,      // state
+    rework_loop,         // state, from
+    out_of_sequence,     //
+    ending_set_here,     // ending
+    last_state_set_here, // state
+    // problems of sequence (parts of an inconsistent reason, and warnings)
+    came_again_undeclared,        // state, from
+    came_before_causally,         // later, earlier
+    came_before_after_correction, // later, earlier, by
+    required_states_missing,      // states (joined with ", "), state
+    // warnings
+    orphan_spans,            // count
+    jaeger_warning,          // warning (Jaeger's own text)
+    more_jaeger_warnings,    // count
+    unknown_state,           // span, service, operation, state
+    order_type_without_set,  // type, attribute
+    reached_after_ending,    // state, ending
+    required_state_not_seen, // state
+    now_before_last_state,   // now, last
+    search_failed,           // services (joined with ", ")
+  };
+  Kind kind = Kind::none;
+  // Values said as they are: states, services, queues, error messages, counts.
+  std::map<std::string, std::string> words;
+  // Durations, said in the reader's units. "allowed" absent: no allowance ("-"). With
+  // "working_day", "allowed" is working time of days that long; with "working_time" (and
+  // words "calendar"), "waited" also says how much of it was working time.
+  std::map<std::string, std::int64_t> durations_ns;
+  std::map<std::string, std::int64_t> times_ns; // said in the reader's time zone
+  std::vector<Phrase> parts;                    // the sentences a compound one joins
+};
+
 // A span that proves the verdict.
 struct Evidence {
   enum class Kind { error, unconsumed_message, waiting_message, repeated_state, clock_skew, state };
@@ -56,7 +120,8 @@ struct Evidence {
   std::string message; // error message (status message or exception.message)
   std::string queue;   // destination of a message
   std::optional<int> http_status;
-  std::string detail; // one human sentence
+  std::string detail;   // one human sentence
+  Phrase detail_phrase; // `detail` as data, for other languages
 };
 std::string_view to_string(Evidence::Kind kind) noexcept;
 
@@ -79,7 +144,8 @@ struct NextStep {
 struct Assessment {
   std::string order_id;
   Verdict verdict = Verdict::not_found;
-  std::string reason; // one sentence: why this verdict
+  std::string reason;   // one sentence: why this verdict
+  Phrase reason_phrase; // `reason` as data, for other languages; whoever rewrites one, both
 
   std::vector<Transition> timeline; // first occurrences in lifecycle order
   std::vector<Transition> repeats;  // further occurrences, for evidence
@@ -107,7 +173,9 @@ struct Assessment {
   std::optional<NextStep> next_step; // STALLED and LOST, when a hint matches
 
   std::vector<Evidence> evidence;
-  std::vector<std::string> warnings;  // gaps, skew, incomplete data
+  std::vector<std::string> warnings; // gaps, skew, incomplete data
+  // warnings[i] as data, for i < its size (warnings added later, from Jaeger, have none).
+  std::vector<Phrase> warning_phrases;
   std::vector<model::TraceId> traces; // every trace that holds a span of the order
   std::int64_t first_seen_ns = 0;
   std::int64_t last_seen_ns = 0;

@@ -45,6 +45,7 @@ public:
       m_result.not_found_reason = "never_seen";
       m_result.reason =
           fmt::format("no span carries order id \"{}\" in the searched data", m_order_id);
+      m_result.reason_phrase = phrase(Phrase::Kind::never_seen, {{"order", m_order_id}});
       return std::move(m_result);
     }
     describe_spans();
@@ -60,6 +61,7 @@ public:
       // Spans of the order exist but none says a state: nothing to judge progress by.
       m_result.verdict = Verdict::inconsistent;
       m_result.reason = "spans of the order were found, but none of them reports a state";
+      m_result.reason_phrase = phrase(Phrase::Kind::no_state_reported);
       collect_errors_as_evidence();
       return std::move(m_result);
     }
@@ -179,17 +181,19 @@ private:
     if (orphans > 0) {
       warn(fmt::format("{} span(s) of the order name a parent that is not in the data "
                        "(an incomplete trace: unsampled, dropped or not yet exported)",
-                       orphans));
+                       orphans),
+           phrase(Phrase::Kind::orphan_spans, {{"count", std::to_string(orphans)}}));
     }
     constexpr std::size_t k_max_jaeger_warnings = 5;
     std::size_t shown = 0;
     for (const auto& warning : jaeger_warnings) {
       if (shown++ == k_max_jaeger_warnings) {
-        warn(fmt::format("and {} more Jaeger warning(s)",
-                         jaeger_warnings.size() - k_max_jaeger_warnings));
+        const std::size_t more = jaeger_warnings.size() - k_max_jaeger_warnings;
+        warn(fmt::format("and {} more Jaeger warning(s)", more),
+             phrase(Phrase::Kind::more_jaeger_warnings, {{"count", std::to_string(more)}}));
         break;
       }
-      warn("Jaeger: " + warning);
+      warn("Jaeger: " + warning, phrase(Phrase::Kind::jaeger_warning, {{"warning", warning}}));
     }
   }
 
@@ -224,7 +228,11 @@ private:
   void note_unknown_state(const std::string& name, const Span& span) {
     if (m_unknown_states.insert(name).second) {
       warn(fmt::format("span {} ({} {}) reports state \"{}\", which the lifecycle does not know",
-                       span.span_id.hex(), span.service(), span.operation, name));
+                       span.span_id.hex(), span.service(), span.operation, name),
+           phrase(Phrase::Kind::unknown_state, {{"span", span.span_id.hex()},
+                                                {"service", span.service()},
+                                                {"operation", span.operation},
+                                                {"state", name}}));
     }
   }
 
@@ -336,8 +344,11 @@ private:
           "its times were corrected by {}{}",
           service, util::format_duration(std::abs(shift.value)), direction, shift.reference,
           shift.value > 0 ? "+" : "-", util::format_duration(std::abs(shift.value)));
-      warn(detail);
-      add_evidence(Evidence::Kind::clock_skew, shift.child, span.start_ns, detail);
+      Phrase said = phrase(shift.value > 0 ? Phrase::Kind::clock_behind : Phrase::Kind::clock_ahead,
+                           {{"service", service}, {"reference", shift.reference}});
+      said.durations_ns["skew"] = std::abs(shift.value);
+      warn(detail, said);
+      add_evidence(Evidence::Kind::clock_skew, shift.child, span.start_ns, detail, said);
     }
     for (auto& signal : m_signals) {
       signal.corrected_ns = signal.time_ns + skew_of(signal.span);
@@ -434,7 +445,8 @@ private:
       add_evidence(Evidence::Kind::repeated_state, signal.span, signal.time_ns,
                    fmt::format("{} reported again (a redelivery or a repeated call); the first "
                                "occurrence sets the timeline",
-                               repeat.state));
+                               repeat.state),
+                   phrase(Phrase::Kind::reported_again, {{"state", repeat.state}}));
     }
     for (const auto& [state, signal] : m_first) {
       Transition transition = to_transition(signal);
@@ -561,12 +573,15 @@ private:
         position = i;
         add_evidence(
             Evidence::Kind::state, signal.span, signal.time_ns,
-            fmt::format("{} reached again after {}: a rework loop (declared back-edge)", to, from));
+            fmt::format("{} reached again after {}: a rework loop (declared back-edge)", to, from),
+            phrase(Phrase::Kind::rework_loop, {{"state", to}, {"from", from}}));
         continue;
       }
       m_out_of_order.push_back(fmt::format(
           "{} came again after {} (going back from {} to {} is not a declared back-edge)", to, from,
           from, to));
+      m_out_of_order_phrases.push_back(
+          phrase(Phrase::Kind::came_again_undeclared, {{"state", to}, {"from", from}}));
       m_out_of_order_spans.push_back({signal.span, signal.time_ns});
       m_out_of_order_spans.push_back({current.span, current.time_ns});
     }
@@ -608,20 +623,24 @@ private:
       for (auto b = std::next(a); b != m_first.end(); ++b) {
         const Signal& earlier_state = a->second; // earlier in the lifecycle
         const Signal& later_state = b->second;
+        const std::string& later = m_definition.states[later_state.state].name;
+        const std::string& earlier = m_definition.states[earlier_state.state].name;
         std::string why;
+        Phrase said =
+            phrase(Phrase::Kind::came_before_causally, {{"later", later}, {"earlier", earlier}});
         if (causally_before(later_state, earlier_state)) {
           why = "causally";
         } else if (!causally_before(earlier_state, later_state) &&
                    later_state.corrected_ns < earlier_state.corrected_ns) {
-          why = fmt::format(
-              "by {} after clock correction",
-              util::format_duration(earlier_state.corrected_ns - later_state.corrected_ns));
+          const std::int64_t by = earlier_state.corrected_ns - later_state.corrected_ns;
+          why = fmt::format("by {} after clock correction", util::format_duration(by));
+          said.kind = Phrase::Kind::came_before_after_correction;
+          said.durations_ns["by"] = by;
         } else {
           continue;
         }
-        m_out_of_order.push_back(fmt::format("{} came before {} ({})",
-                                             m_definition.states[later_state.state].name,
-                                             m_definition.states[earlier_state.state].name, why));
+        m_out_of_order.push_back(fmt::format("{} came before {} ({})", later, earlier, why));
+        m_out_of_order_phrases.push_back(std::move(said));
         m_out_of_order_spans.push_back({later_state.span, later_state.time_ns});
         m_out_of_order_spans.push_back({earlier_state.span, earlier_state.time_ns});
       }
@@ -813,7 +832,10 @@ private:
     } else if (!m_definition.order_types.sets.empty()) {
       warn(fmt::format("order type \"{}\" ({}) has no allowance set in the lifecycle; the "
                        "states' own allowances apply",
-                       *m_result.order_type, m_definition.order_types.attribute));
+                       *m_result.order_type, m_definition.order_types.attribute),
+           phrase(Phrase::Kind::order_type_without_set,
+                  {{"type", *m_result.order_type},
+                   {"attribute", m_definition.order_types.attribute}}));
     }
   }
 
@@ -846,25 +868,29 @@ private:
     const std::string when = util::format_rfc3339(m_ending->corrected_ns);
     if (m_first.empty()) {
       m_result.reason = fmt::format("ended as {} on {}", ending, when);
+      m_result.reason_phrase = phrase(Phrase::Kind::ended, {{"ending", ending}});
     } else {
       const std::size_t furthest = m_first.rbegin()->first;
       const std::string& last = m_definition.states[m_last].name;
-      m_result.reason = m_last + 1 == m_definition.states.size()
+      const bool after_final = m_last + 1 == m_definition.states.size();
+      m_result.reason = after_final
                             ? fmt::format("reached {}, then ended as {} on {}", last, ending, when)
                             : fmt::format("ended as {} on {} (after {}), not by {}", ending, when,
                                           last, m_definition.states.back().name);
+      m_result.reason_phrase = after_final ? phrase(Phrase::Kind::reached_then_ended,
+                                                    {{"state", last}, {"ending", ending}})
+                                           : phrase(Phrase::Kind::ended_before_final,
+                                                    {{"ending", ending},
+                                                     {"state", last},
+                                                     {"final", m_definition.states.back().name}});
       if (m_first.at(furthest).corrected_ns > m_ending->corrected_ns &&
           !causally_before(m_first.at(furthest), *m_ending)) {
         warn(fmt::format("{} was reached after the order ended as {}",
-                         m_definition.states[furthest].name, ending));
+                         m_definition.states[furthest].name, ending),
+             phrase(Phrase::Kind::reached_after_ending,
+                    {{"state", m_definition.states[furthest].name}, {"ending", ending}}));
       }
-      for (const auto& state : m_result.missing_states) {
-        warn(fmt::format("required state {} was not seen (a sampling or instrumentation gap)",
-                         state));
-      }
-      for (const auto& problem : m_out_of_order) {
-        warn(problem);
-      }
+      warn_missing_and_out_of_order();
       Stage stage;
       stage.from_state = m_definition.states[m_last].name;
       stage.to_state = ending;
@@ -872,11 +898,13 @@ private:
           std::max<std::int64_t>(0, m_ending->corrected_ns - m_last_signal.corrected_ns);
       m_result.stages.push_back(std::move(stage));
     }
+    m_result.reason_phrase.times_ns["when"] = m_ending->corrected_ns;
     m_result.last_state = ending;
     m_result.last_state_time_ns = m_ending->corrected_ns;
     m_last_signal = *m_ending; // errors that matter are those from the ending on
     add_evidence(Evidence::Kind::state, m_ending->span, m_ending->time_ns,
-                 fmt::format("ending {} set here", ending));
+                 fmt::format("ending {} set here", ending),
+                 phrase(Phrase::Kind::ending_set_here, {{"ending", ending}}));
     collect_errors_as_evidence();
   }
 
@@ -904,8 +932,11 @@ private:
       }
     }
     if (*m_result.waiting_ns < 0) {
+      Phrase said = phrase(Phrase::Kind::now_before_last_state);
+      said.times_ns = {{"now", m_now_ns}, {"last", last_time}};
       warn(fmt::format("\"now\" ({}) is before the last state was reached ({})",
-                       util::format_rfc3339(m_now_ns), util::format_rfc3339(last_time)));
+                       util::format_rfc3339(m_now_ns), util::format_rfc3339(last_time)),
+           said);
     }
 
     // 2. COMPLETED
@@ -913,13 +944,9 @@ private:
       m_result.verdict = Verdict::completed;
       m_result.reason =
           fmt::format("reached {} on {}", last_definition.name, util::format_rfc3339(last_time));
-      for (const auto& state : m_result.missing_states) {
-        warn(fmt::format("required state {} was not seen (a sampling or instrumentation gap)",
-                         state));
-      }
-      for (const auto& problem : m_out_of_order) {
-        warn(problem);
-      }
+      m_result.reason_phrase = phrase(Phrase::Kind::completed, {{"state", last_definition.name}});
+      m_result.reason_phrase.times_ns["when"] = last_time;
+      warn_missing_and_out_of_order();
       m_result.waiting_ns.reset();
       m_result.allowance_ns.reset();
       m_result.calendar.reset();
@@ -948,6 +975,22 @@ private:
                             calendar->name);
     }
     const std::string allowed = allowance ? describe_allowance(*allowance, calendar) : "-";
+    // A phrase with `words` and the waiting and the allowance as the lines above say them.
+    const auto timed = [&](Phrase::Kind kind, std::map<std::string, std::string> words) {
+      Phrase said = phrase(kind, std::move(words));
+      said.durations_ns["waited"] = std::max<std::int64_t>(0, *m_result.waiting_ns);
+      if (allowance) {
+        said.durations_ns["allowed"] = *allowance;
+      }
+      if (calendar) {
+        said.durations_ns["working_time"] = calendar->working_time(last_time, m_now_ns);
+        said.words["calendar"] = calendar->name;
+        if (calendar->working_day_ns() > 0) {
+          said.durations_ns["working_day"] = calendar->working_day_ns();
+        }
+      }
+      return said;
+    };
 
     // With the owner's search failed, its silence proves nothing: no LOST from absence.
     const bool owner_unsearched =
@@ -955,8 +998,10 @@ private:
         std::find(m_options.unsearched_services.begin(), m_options.unsearched_services.end(),
                   owner) != m_options.unsearched_services.end();
     if (!m_options.unsearched_services.empty()) {
-      warn(fmt::format("the search of {} failed: the data may be incomplete",
-                       fmt::join(m_options.unsearched_services, ", ")));
+      const std::string services =
+          fmt::format("{}", fmt::join(m_options.unsearched_services, ", "));
+      warn(fmt::format("the search of {} failed: the data may be incomplete", services),
+           phrase(Phrase::Kind::search_failed, {{"services", services}}));
     }
 
     // 3. LOST on a hard signal
@@ -971,6 +1016,13 @@ private:
           m_result.reason = fmt::format(
               "{} failed in {} ({}) after {}; {} never came", span.operation, span.service(),
               message.empty() ? "error" : message, last_definition.name, next);
+          m_result.reason_phrase = phrase(message.empty() ? Phrase::Kind::lost_on_unnamed_error
+                                                          : Phrase::Kind::lost_on_error,
+                                          {{"operation", span.operation},
+                                           {"service", span.service()},
+                                           {"message", message},
+                                           {"state", last_definition.name},
+                                           {"next", next}});
           collect_errors_as_evidence();
           m_key_evidence = evidence_of_span(Evidence::Kind::error, error);
           fill_next_step();
@@ -987,16 +1039,24 @@ private:
               "the message to {} published by {} after {} was never consumed; {} has waited {} "
               "(allowed {})",
               where, span.service(), last_definition.name, next, waited, allowed);
+          m_result.reason_phrase = timed(queue.empty() ? Phrase::Kind::lost_unconsumed_unnamed_queue
+                                                       : Phrase::Kind::lost_unconsumed,
+                                         {{"queue", queue},
+                                          {"service", span.service()},
+                                          {"state", last_definition.name},
+                                          {"next", next}});
           add_message_evidence(Evidence::Kind::unconsumed_message, producer,
                                "published, never consumed: the message is stuck in the queue "
-                               "or was lost by the broker");
+                               "or was lost by the broker",
+                               phrase(Phrase::Kind::never_consumed));
           m_key_evidence = m_result.evidence.size() - 1;
           collect_errors_as_evidence();
           fill_next_step();
           return;
         }
         add_message_evidence(Evidence::Kind::waiting_message, producer,
-                             "published, not consumed yet (within the allowance)");
+                             "published, not consumed yet (within the allowance)",
+                             phrase(Phrase::Kind::not_consumed_yet));
         if (!m_key_evidence) {
           m_key_evidence = m_result.evidence.size() - 1;
         }
@@ -1008,21 +1068,28 @@ private:
     if (!m_out_of_order.empty() || !m_result.missing_states.empty()) {
       m_result.verdict = Verdict::inconsistent;
       std::vector<std::string> problems = m_out_of_order;
+      m_result.reason_phrase = phrase(Phrase::Kind::inconsistent);
+      m_result.reason_phrase.parts = m_out_of_order_phrases;
       if (!m_result.missing_states.empty()) {
-        problems.push_back(fmt::format("required state(s) {} missing while {} was reached",
-                                       fmt::join(m_result.missing_states, ", "),
+        const std::string missing = fmt::format("{}", fmt::join(m_result.missing_states, ", "));
+        problems.push_back(fmt::format("required state(s) {} missing while {} was reached", missing,
                                        last_definition.name));
+        m_result.reason_phrase.parts.push_back(
+            phrase(Phrase::Kind::required_states_missing,
+                   {{"states", missing}, {"state", last_definition.name}}));
       }
       m_result.reason = fmt::format("{} (often sampling or an instrumentation gap, not a loss)",
                                     fmt::join(problems, "; "));
       for (const auto& [span, time] : m_out_of_order_spans) {
-        add_evidence(Evidence::Kind::state, span, time, "a state out of sequence");
+        add_evidence(Evidence::Kind::state, span, time, "a state out of sequence",
+                     phrase(Phrase::Kind::out_of_sequence));
       }
       return;
     }
 
     add_evidence(Evidence::Kind::state, m_last_signal.span, m_last_signal.time_ns,
-                 fmt::format("last state {} set here", last_definition.name));
+                 fmt::format("last state {} set here", last_definition.name),
+                 phrase(Phrase::Kind::last_state_set_here, {{"state", last_definition.name}}));
 
     // 5. ABANDONED
     if (!committed) {
@@ -1031,10 +1098,15 @@ private:
         m_result.reason = fmt::format(
             "the customer stopped at {} before {}, {} ago (allowed {}): an abandoned cart",
             last_definition.name, m_definition.commitment_state, waited, allowed);
+        m_result.reason_phrase =
+            timed(Phrase::Kind::abandoned,
+                  {{"state", last_definition.name}, {"commitment", m_definition.commitment_state}});
       } else {
         m_result.verdict = Verdict::on_track;
         m_result.reason = fmt::format("at {} for {} of the {} the customer has for {}",
                                       last_definition.name, waited, allowed, next);
+        m_result.reason_phrase = timed(Phrase::Kind::on_track_customer,
+                                       {{"state", last_definition.name}, {"next", next}});
       }
       return;
     }
@@ -1044,14 +1116,25 @@ private:
       m_result.reason =
           fmt::format("no {} from {} for {} since {}: at least {}x the allowance of {}", next,
                       owner, waited, last_definition.name, m_definition.lost_factor, allowed);
+      m_result.reason_phrase = timed(Phrase::Kind::lost_by_time,
+                                     {{"next", next},
+                                      {"owner", owner},
+                                      {"state", last_definition.name},
+                                      {"factor", fmt::format("{}", m_definition.lost_factor)}});
     } else if (allowance_run_out) {
       lost_or_stalled(Verdict::stalled, owner);
       m_result.reason = fmt::format("waiting {} for {} from {} since {}, over the allowance of {}",
                                     waited, next, owner, last_definition.name, allowed);
+      m_result.reason_phrase =
+          timed(Phrase::Kind::stalled,
+                {{"next", next}, {"owner", owner}, {"state", last_definition.name}});
     } else {
       m_result.verdict = Verdict::on_track;
       m_result.reason = fmt::format("at {} for {} of the {} allowed for {} from {}",
                                     last_definition.name, waited, allowed, next, owner);
+      m_result.reason_phrase =
+          timed(Phrase::Kind::on_track,
+                {{"state", last_definition.name}, {"next", next}, {"owner", owner}});
       return;
     }
     if (!m_key_evidence) {
@@ -1168,25 +1251,31 @@ private:
       evidence.queue = message_destination(span);
       evidence.http_status = http_status(span);
       evidence.detail = fmt::format("{} span failed", model::to_string(span.kind));
+      evidence.detail_phrase =
+          phrase(Phrase::Kind::span_failed, {{"kind", std::string(model::to_string(span.kind))}});
       m_result.evidence.push_back(std::move(evidence));
     }
   }
 
-  void add_message_evidence(Evidence::Kind kind, std::size_t producer, std::string detail) {
+  void add_message_evidence(Evidence::Kind kind, std::size_t producer, std::string detail,
+                            Phrase detail_phrase) {
     const auto& span = m_graph.span(producer);
     Evidence evidence;
     evidence.kind = kind;
     evidence.span = pointer(producer, span.start_ns);
     evidence.queue = message_destination(span);
     evidence.detail = std::move(detail);
+    evidence.detail_phrase = std::move(detail_phrase);
     m_result.evidence.push_back(std::move(evidence));
   }
 
-  void add_evidence(Evidence::Kind kind, std::size_t span, std::int64_t time, std::string detail) {
+  void add_evidence(Evidence::Kind kind, std::size_t span, std::int64_t time, std::string detail,
+                    Phrase detail_phrase) {
     Evidence evidence;
     evidence.kind = kind;
     evidence.span = pointer(span, time);
     evidence.detail = std::move(detail);
+    evidence.detail_phrase = std::move(detail_phrase);
     m_result.evidence.push_back(std::move(evidence));
   }
 
@@ -1195,7 +1284,30 @@ private:
     return {span.trace_id, span.span_id, span.service(), span.operation, time};
   }
 
-  void warn(std::string warning) { m_result.warnings.push_back(std::move(warning)); }
+  // `warning` in English, and as a phrase for other languages (warning_phrases stays
+  // index for index with warnings).
+  void warn(std::string warning, Phrase said) {
+    m_result.warnings.push_back(std::move(warning));
+    m_result.warning_phrases.push_back(std::move(said));
+  }
+
+  // Required states skipped and states out of sequence, as warnings (COMPLETED orders).
+  void warn_missing_and_out_of_order() {
+    for (const auto& state : m_result.missing_states) {
+      warn(fmt::format("required state {} was not seen (a sampling or instrumentation gap)", state),
+           phrase(Phrase::Kind::required_state_not_seen, {{"state", state}}));
+    }
+    for (std::size_t i = 0; i < m_out_of_order.size(); ++i) {
+      warn(m_out_of_order[i], m_out_of_order_phrases[i]);
+    }
+  }
+
+  static Phrase phrase(Phrase::Kind kind, std::map<std::string, std::string> words = {}) {
+    Phrase said;
+    said.kind = kind;
+    said.words = std::move(words);
+    return said;
+  }
 
   const Definition& m_definition;
   const AssessOptions& m_options;
@@ -1221,6 +1333,7 @@ private:
   std::map<std::size_t, std::vector<bool>> m_ancestors;
   std::optional<std::vector<bool>> m_last_descendants;
   std::vector<std::string> m_out_of_order;
+  std::vector<Phrase> m_out_of_order_phrases; // m_out_of_order as data, index for index
   std::vector<std::pair<std::size_t, std::int64_t>> m_out_of_order_spans;
   bool m_errors_collected = false;
 };

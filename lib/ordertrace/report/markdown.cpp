@@ -3,6 +3,7 @@
 // error) and links to Jaeger; the rest stays in `show`.
 
 #include <ordertrace/report/messages.hpp>
+#include <ordertrace/report/phrases.hpp>
 #include <ordertrace/report/render.hpp>
 #include <ordertrace/report/text_layout.hpp>
 #include <ordertrace/report/ticket.hpp>
@@ -77,7 +78,7 @@ void render_markdown(std::ostream& out, const lifecycle::Assessment& unfiltered,
   }
   out << "\n\n";
   if (!a.reason.empty()) {
-    out << text(a.reason) << "\n\n";
+    out << text(detail::reason_text(a, language, options.zone)) << "\n\n";
   }
 
   if (const std::string why = detail::not_found_text(a, language); !why.empty()) {

@@ -127,6 +127,163 @@ inline constexpr const char* k_locale_variables[] = {"LC_ALL", "LC_MESSAGES", "L
   X(md_deadline, "Deadline", "Срок")                                                               \
   X(md_next_step, "Next step", "Что делать")                                                       \
   X(md_not_found, "Not found", "Не найден")                                                        \
+  /* the engine's sentences (lifecycle::Phrase): reasons, evidence details, warnings; */           \
+  /* the English texts are the engine's own, word for word */                                      \
+  X(p_never_seen,                                                                                  \
+    "no span carries order id \"{order}\" in the searched data",                                   \
+    "ни в одном из просмотренных спанов нет номера заказа «{order}»")                              \
+  X(p_no_state_reported,                                                                           \
+    "spans of the order were found, but none of them reports a state",                             \
+    "спаны заказа найдены, но ни один из них не сообщает состояние заказа")                        \
+  X(p_ended, "ended as {ending} on {when}", "закрыт как {ending} ({when})")                        \
+  X(p_reached_then_ended,                                                                          \
+    "reached {state}, then ended as {ending} on {when}",                                           \
+    "дошёл до {state}, затем закрыт как {ending} ({when})")                                        \
+  X(p_ended_before_final,                                                                          \
+    "ended as {ending} on {when} (after {state}), not by {final}",                                 \
+    "закрыт как {ending} ({when}) после {state}, не дойдя до {final}")                             \
+  X(p_completed, "reached {state} on {when}", "дошёл до {state} ({when})")                         \
+  X(p_lost_on_error,                                                                               \
+    "{operation} failed in {service} ({message}) after {state}; {next} never came",                \
+    "ошибка в {service} при {operation} ({message}) после {state}; {next} так и не "               \
+    "наступило")                                                                                   \
+  X(p_lost_on_unnamed_error,                                                                       \
+    "{operation} failed in {service} (error) after {state}; {next} never came",                    \
+    "ошибка в {service} при {operation} после {state}; {next} так и не наступило")                 \
+  X(p_lost_unconsumed,                                                                             \
+    "the message to queue \"{queue}\" published by {service} after {state} was never "             \
+    "consumed; {next} has waited {waited} (allowed {allowed})",                                    \
+    "сообщение в очередь «{queue}», отправленное {service} после {state}, никто не "               \
+    "прочитал; {next} ожидается уже {waited} (норматив {allowed})")                                \
+  X(p_lost_unconsumed_unnamed_queue,                                                               \
+    "the message to a queue published by {service} after {state} was never consumed; "             \
+    "{next} has waited {waited} (allowed {allowed})",                                              \
+    "сообщение, отправленное {service} в очередь после {state}, никто не прочитал; {next} "        \
+    "ожидается уже {waited} (норматив {allowed})")                                                 \
+  X(p_inconsistent,                                                                                \
+    "{problems} (often sampling or an instrumentation gap, not a loss)",                           \
+    "{problems} (обычно это сэмплирование или пробел в инструментировании, а не потеря "           \
+    "заказа)")                                                                                     \
+  X(p_abandoned,                                                                                   \
+    "the customer stopped at {state} before {commitment}, {waited} ago (allowed "                  \
+    "{allowed}): an abandoned cart",                                                               \
+    "покупатель остановился на {state}, не дойдя до {commitment}, {waited} назад "                 \
+    "(норматив {allowed}): брошенная корзина")                                                     \
+  X(p_on_track_customer,                                                                           \
+    "at {state} for {waited} of the {allowed} the customer has for {next}",                        \
+    "на {state} уже {waited} из {allowed}, которые есть у покупателя на {next}")                   \
+  X(p_lost_by_time,                                                                                \
+    "no {next} from {owner} for {waited} since {state}: at least {factor}x the allowance "         \
+    "of {allowed}",                                                                                \
+    "нет {next} от {owner} уже {waited} после {state}: не меньше {factor}× норматива "             \
+    "{allowed}")                                                                                   \
+  X(p_stalled,                                                                                     \
+    "waiting {waited} for {next} from {owner} since {state}, over the allowance of "               \
+    "{allowed}",                                                                                   \
+    "ждёт {next} от {owner} уже {waited} после {state}, норматив {allowed} превышен")              \
+  X(p_on_track,                                                                                    \
+    "at {state} for {waited} of the {allowed} allowed for {next} from {owner}",                    \
+    "на {state} уже {waited} из {allowed}, отведённых на {next} от {owner}")                       \
+  X(p_not_in_cache_offline,                                                                        \
+    "order {order} is not in the cache (--offline)",                                               \
+    "заказа {order} нет в кэше (--offline)")                                                       \
+  X(p_forgotten,                                                                                   \
+    "known from the cache: last seen {date} at {state} ({verdict} then); older than "              \
+    "Jaeger's retention, and its spans were pruned from the cache",                                \
+    "известен по кэшу: последний раз виден {date} на {state} (тогда {verdict}); Jaeger "           \
+    "столько не хранит, а спаны удалены из кэша")                                                  \
+  X(p_forgotten_without_state,                                                                     \
+    "known from the cache: last seen {date} at no state ({verdict} then); older than "             \
+    "Jaeger's retention, and its spans were pruned from the cache",                                \
+    "известен по кэшу: последний раз виден {date} без состояния (тогда {verdict}); Jaeger "        \
+    "столько не хранит, а спаны удалены из кэша")                                                  \
+  X(p_span_failed, "{kind} span failed", "спан типа {kind} завершился ошибкой")                    \
+  X(p_never_consumed,                                                                              \
+    "published, never consumed: the message is stuck in the queue or was lost by the "             \
+    "broker",                                                                                      \
+    "отправлено, но никем не прочитано: сообщение застряло в очереди или потеряно "                \
+    "брокером")                                                                                    \
+  X(p_not_consumed_yet,                                                                            \
+    "published, not consumed yet (within the allowance)",                                          \
+    "отправлено, ещё не прочитано (в пределах норматива)")                                         \
+  X(p_clock_behind,                                                                                \
+    "the clock of {service} is about {skew} behind {reference}: its spans start before "           \
+    "their causal parent; its times were corrected by +{skew}",                                    \
+    "часы {service} отстают от {reference} примерно на {skew}: спаны {service} начинаются "        \
+    "раньше своих родительских; их время исправлено на +{skew}")                                   \
+  X(p_clock_ahead,                                                                                 \
+    "the clock of {service} is about {skew} ahead of {reference}: its spans start before "         \
+    "their causal parent; its times were corrected by -{skew}",                                    \
+    "часы {service} спешат относительно {reference} примерно на {skew}: спаны {service} "          \
+    "начинаются раньше своих родительских; их время исправлено на -{skew}")                        \
+  X(p_reported_again,                                                                              \
+    "{state} reported again (a redelivery or a repeated call); the first occurrence sets "         \
+    "the timeline",                                                                                \
+    "{state} сообщено повторно (повторная доставка или повторный вызов); в хронологии — "          \
+    "первое")                                                                                      \
+  X(p_rework_loop,                                                                                 \
+    "{state} reached again after {from}: a rework loop (declared back-edge)",                      \
+    "{state} снова после {from}: возврат на доработку (предусмотрен жизненным циклом)")            \
+  X(p_out_of_sequence, "a state out of sequence", "состояние не по порядку")                       \
+  X(p_ending_set_here, "ending {ending} set here", "здесь заказ закрыт как {ending}")              \
+  X(p_last_state_set_here,                                                                         \
+    "last state {state} set here",                                                                 \
+    "здесь установлено последнее состояние: {state}")                                              \
+  X(p_came_again_undeclared,                                                                       \
+    "{state} came again after {from} (going back from {from} to {state} is not a declared "        \
+    "back-edge)",                                                                                  \
+    "{state} наступило снова после {from} (возврат от {from} к {state} жизненным циклом "          \
+    "не предусмотрен)")                                                                            \
+  X(p_came_before_causally,                                                                        \
+    "{later} came before {earlier} (causally)",                                                    \
+    "{later} наступило раньше {earlier} (по связям спанов)")                                       \
+  X(p_came_before_after_correction,                                                                \
+    "{later} came before {earlier} (by {by} after clock correction)",                              \
+    "{later} наступило раньше {earlier} (на {by} после поправки часов)")                           \
+  X(p_required_states_missing,                                                                     \
+    "required state(s) {states} missing while {state} was reached",                                \
+    "нет обязательных состояний ({states}), хотя {state} достигнуто")                              \
+  X(p_orphan_spans,                                                                                \
+    "{count} span(s) of the order name a parent that is not in the data (an incomplete "           \
+    "trace: unsampled, dropped or not yet exported)",                                              \
+    "спанов заказа с родителем, которого нет в данных: {count} (трейс неполный: не попал "         \
+    "в выборку, потерян или ещё не выгружен)")                                                     \
+  X(p_jaeger_warning, "Jaeger: {warning}", "предупреждение Jaeger: {warning}")                     \
+  X(p_more_jaeger_warnings,                                                                        \
+    "and {count} more Jaeger warning(s)",                                                          \
+    "и ещё предупреждений Jaeger: {count}")                                                        \
+  X(p_unknown_state,                                                                               \
+    "span {span} ({service} {operation}) reports state \"{state}\", which the lifecycle "          \
+    "does not know",                                                                               \
+    "спан {span} ({service} {operation}) сообщает состояние «{state}», которого нет в "            \
+    "жизненном цикле")                                                                             \
+  X(p_order_type_without_set,                                                                      \
+    "order type \"{type}\" ({attribute}) has no allowance set in the lifecycle; the "              \
+    "states' own allowances apply",                                                                \
+    "для типа заказа «{type}» ({attribute}) в жизненном цикле нет набора нормативов; "             \
+    "действуют базовые нормативы состояний")                                                       \
+  X(p_reached_after_ending,                                                                        \
+    "{state} was reached after the order ended as {ending}",                                       \
+    "{state} достигнуто уже после того, как заказ закрыт как {ending}")                            \
+  X(p_required_state_not_seen,                                                                     \
+    "required state {state} was not seen (a sampling or instrumentation gap)",                     \
+    "обязательное состояние {state} не встретилось (пробел в сэмплировании или "                   \
+    "инструментировании)")                                                                         \
+  X(p_now_before_last_state,                                                                       \
+    "\"now\" ({now}) is before the last state was reached ({last})",                               \
+    "«сейчас» ({now}) раньше, чем достигнуто последнее состояние ({last})")                        \
+  X(p_search_failed,                                                                               \
+    "the search of {services} failed: the data may be incomplete",                                 \
+    "поиск в {services} не удался: данные могут быть неполными")                                   \
+  X(p_problems_separator, "; ", "; ")                                                              \
+  X(p_waited_working,                                                                              \
+    "{waited} ({working} of working time in calendar {calendar})",                                 \
+    "{waited} (из них рабочего времени {working} по календарю {calendar})")                        \
+  X(p_working_days_one, "{count} working day", "{count} рабочий день")                             \
+  X(p_working_days_few, "{count} working days", "{count} рабочих дня")                             \
+  X(p_working_days_many, "{count} working days", "{count} рабочих дней")                           \
+  X(p_of_working_time, "{duration} of working time", "{duration} рабочего времени")                \
+  X(p_no_allowance, "-", "-")                                                                      \
   /* the nightly report (text) */                                                                  \
   X(n_title, "ordertrace nightly report  {window}", "ночной отчёт ordertrace  {window}")           \
   X(n_now, "now {time}, lifecycle {name}", "на момент {time}, жизненный цикл {name}")              \
@@ -173,6 +330,88 @@ inline constexpr const char* k_locale_variables[] = {"LC_ALL", "LC_MESSAGES", "L
     "{requests} HTTP requests, {traces} traces",                                                   \
     "Jaeger ({route}): поисков {searches}, разделённых окон {split}, связанных трейсов "           \
     "{linked}, HTTP-запросов {requests}, трейсов {traces}")                                        \
+  X(n_known_until,                                                                                 \
+    "known: {note} (until {until}, acknowledged {at})",                                            \
+    "известная проблема: {note} (до {until}, отмечено {at})")                                      \
+  X(n_known_no_end,                                                                                \
+    "known: {note} (no end, acknowledged {at})",                                                   \
+    "известная проблема: {note} (бессрочно, отмечено {at})")                                       \
+  X(n_not_compared,                                                                                \
+    "not compared: the report ran without the cache",                                              \
+    "не сравнивалось: отчёт построен без кэша")                                                    \
+  X(n_no_earlier_run,                                                                              \
+    "no earlier run of this source is recorded: every problem is new",                             \
+    "прошлых запусков по этому источнику нет: все проблемы новые")                                 \
+  X(n_compared_with,                                                                               \
+    "compared with the run of the window ending {until} ({count} problems then)",                  \
+    "по сравнению с запуском за окно до {until} (тогда проблем: {count})")                         \
+  X(n_ending_count, "{ending} {count}", "{ending}: {count}")                                       \
+  X(n_allowances_config,                                                                           \
+    "allowances from the lifecycle configuration",                                                 \
+    "из описания жизненного цикла")                                                                \
+  X(n_allowances_no_history,                                                                       \
+    "learned allowances were asked for, but there is no history of completed orders (no "          \
+    "cache): the configured allowances were used",                                                 \
+    "просили выученные нормативы, но истории завершённых заказов нет (нет кэша): взяты "           \
+    "нормативы из описания жизненного цикла")                                                      \
+  X(n_allowances_too_few,                                                                          \
+    "learned allowances were asked for, but no state has {count} completed transitions in "        \
+    "the history: the configured allowances were used",                                            \
+    "просили выученные нормативы, но ни у одного состояния нет {count} завершённых "               \
+    "переходов в истории: взяты нормативы из описания жизненного цикла")                           \
+  X(n_allowances_learned,                                                                          \
+    "allowances learned from {transitions} transitions of completed orders ({rule}) for "          \
+    "{states} states; the others from the lifecycle configuration",                                \
+    "выучены по {transitions} переходам завершённых заказов ({rule}) для "                         \
+    "состояний: {states}; остальные из описания жизненного цикла")                                 \
+  X(n_group_queue, "{suspect} / queue {queue}", "{suspect} / очередь {queue}")                     \
+  X(n_no_state, "(no state)", "(нет состояния)")                                                   \
+  X(n_unknown, "(unknown)", "(неизвестно)")                                                        \
+  /* the nightly report (Markdown) */                                                              \
+  X(nm_title, "# Nightly order report", "# Ночной отчёт по заказам")                               \
+  X(nm_window,                                                                                     \
+    "Window {window}, judged at {time}, lifecycle {name}.",                                        \
+    "Окно {window}, оценено на {time}, жизненный цикл {name}.")                                    \
+  X(nm_allowances, "Allowances: **{used}** ({note}).", "Нормативы: **{used}** ({note}).")          \
+  X(nm_verdicts, "## Verdicts", "## Вердикты")                                                     \
+  X(nm_verdicts_header, "| verdict | orders |", "| вердикт | заказов |")                           \
+  X(nm_funnel, "## Funnel", "## Воронка")                                                          \
+  X(nm_funnel_header, "| state | orders reached |", "| состояние | дошло заказов |")               \
+  X(nm_transitions, "## Transitions", "## Переходы")                                               \
+  X(nm_transitions_header,                                                                         \
+    "| from | to | count | p50 | p95 | p99 | allowed | over |",                                    \
+    "| откуда | куда | всего | p50 | p95 | p99 | норматив | сверх |")                              \
+  X(nm_lost_stalled, "## Lost and stalled orders", "## Потерянные и задерживающиеся заказы")       \
+  X(nm_by_state, "By state stopped in:", "По состоянию, на котором остановились:")                 \
+  X(nm_by_suspect, "By suspect:", "По подозреваемому:")                                            \
+  X(nm_group,                                                                                      \
+    "- {key}: {lost} lost, {stalled} stalled",                                                     \
+    "- {key}: потеряно {lost}, задерживается {stalled}")                                           \
+  X(nm_unacknowledged,                                                                             \
+    "Unacknowledged lost orders: **{lost}**, acknowledged (known) problems: {known}.",             \
+    "Потерянных без отметки: **{lost}**, известных (отмеченных) проблем: {known}.")                \
+  X(nm_new_since, "### New since the last run", "### Новое с прошлого запуска")                    \
+  X(nm_known_problems, "### Known problems (acknowledged)", "### Известные проблемы (отмечены)")   \
+  X(nm_new_problems, "### New problems (not acknowledged)", "### Новые проблемы (не отмечены)")    \
+  X(nm_problems_header,                                                                            \
+    "| verdict | order | stopped at | waiting | suspect | evidence | trace |",                     \
+    "| вердикт | заказ | остановился на | ждёт | под подозрением | доказательство | трейс "        \
+    "|")                                                                                           \
+  X(nm_known_column, " known |", " отметка |")                                                     \
+  X(nm_trace_link, "trace", "трейс")                                                               \
+  X(nm_business, "## Business figures", "## Бизнес-показатели")                                    \
+  X(nm_completed,                                                                                  \
+    "- Completed orders: {completed} ({closed} closed in the window)",                             \
+    "- Завершённых заказов: {completed} (закрыто в окне: {closed})")                               \
+  X(nm_file_processing,                                                                            \
+    "- {service} file processing (pricing): p50 {p50}, p95 {p95}, p99 {p99} (n={n})",              \
+    "- Обработка файлов в {service} (расчёт цены): p50 {p50}, p95 {p95}, p99 {p99} "               \
+    "(n={n})")                                                                                     \
+  X(nm_http_5xx_header, "| service | operation | HTTP 5xx |", "| сервис | операция | HTTP 5xx |")  \
+  X(nm_entry_latency_header,                                                                       \
+    "| service | entry operation | count | p50 | p95 | p99 |",                                     \
+    "| сервис | входная операция | всего | p50 | p95 | p99 |")                                     \
+  X(nm_warnings, "## Warnings", "## Предупреждения")                                               \
   /* enrich */                                                                                     \
   X(enrich_no_answer, "ordertrace could not answer: {error}",                                      \
     "ordertrace не смог ответить: {error}")

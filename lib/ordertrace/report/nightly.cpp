@@ -158,17 +158,20 @@ AllowanceChoice choose_allowances(AllowanceMode requested,
     }
   }
   if (applied == 0) {
+    choice.min_samples = options.min_samples;
     choice.note = "learned allowances were asked for, but no state has " +
                   std::to_string(options.min_samples) +
                   " completed transitions in the history: the configured allowances were used";
     return choice;
   }
   choice.used = AllowanceMode::learned;
+  choice.transitions = history.size();
+  choice.rule = "p" + std::to_string(static_cast<int>(options.quantile * 100)) + " x " +
+                std::to_string(options.margin).substr(0, 3);
+  choice.states_learned = applied;
   choice.note = "allowances learned from " + std::to_string(history.size()) +
-                " transitions of completed orders (p" +
-                std::to_string(static_cast<int>(options.quantile * 100)) + " x " +
-                std::to_string(options.margin).substr(0, 3) + ") for " + std::to_string(applied) +
-                " states; the others from the lifecycle configuration";
+                " transitions of completed orders (" + choice.rule + ") for " +
+                std::to_string(applied) + " states; the others from the lifecycle configuration";
   for (const auto& [state, value] : learned) {
     if (definition.index_of(state)) {
       choice.learned[state] = value;

@@ -59,6 +59,13 @@ struct AllowanceChoice {
   AllowanceMode used = AllowanceMode::config;
   std::string note;                            // one sentence for the report
   std::map<std::string, std::int64_t> learned; // per state, when used == learned
+  // What `note` says, for other languages: the history's transitions, how the allowances
+  // were learned ("p95 x 1.5") and for how many states (learned), or the samples a state
+  // needed (requested learned, used config; 0: no history at all).
+  std::size_t transitions = 0;
+  std::string rule;
+  std::size_t states_learned = 0;
+  std::size_t min_samples = 0;
 };
 
 // Decides between the configured allowances and those learned from `history`: learned

@@ -3,6 +3,7 @@
 
 #include <ordertrace/report/messages.hpp>
 #include <ordertrace/report/nightly.hpp>
+#include <ordertrace/report/phrases.hpp>
 #include <ordertrace/report/redaction.hpp>
 #include <ordertrace/report/render.hpp>
 #include <ordertrace/report/text_layout.hpp>
@@ -18,14 +19,6 @@ namespace ordertrace::report {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::string duration_text(std::int64_t ns) {
-  return util::format_duration(ns);
-}
-
-std::string optional_duration(const std::optional<std::int64_t>& ns) {
-  return ns ? util::format_duration(*ns) : std::string("-");
-}
 
 Json seconds(std::int64_t ns) {
   if (ns % util::k_ns_per_second == 0) {
@@ -61,37 +54,84 @@ std::string first_trace_url(const lifecycle::Assessment& order, const NightlyRen
   return order.traces.empty() ? std::string() : jaeger_trace_url(opts.ui_url, order.traces.front());
 }
 
-std::string window_text(const NightlyReport& r) {
-  return util::format_rfc3339(r.from_ns) + " .. " + util::format_rfc3339(r.until_ns);
-}
-
 // ---- text ------------------------------------------------------------------------------
 
 std::string cell(std::string_view text, std::size_t width) {
   return detail::pad(detail::truncate(detail::sanitize(text), width), width);
 }
 
-// " (cancelled 3, refunded 1)" after the COMPLETED count; empty without endings.
-std::string endings_text(const NightlyReport& r) {
-  std::string text;
+// " (cancelled 3, refunded 1)" after the COMPLETED count; empty without endings. Russian
+// keeps the state names as the lifecycle spells them: " (CANCELLED: 3, REFUNDED: 1)".
+std::string endings_text(const NightlyReport& r, Language language = Language::en) {
+  std::string out;
   for (const auto& [ending, count] : r.endings) {
     std::string name = ending;
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    text += (text.empty() ? "" : ", ") + name + " " + std::to_string(count);
+    if (language == Language::en) {
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    }
+    out += (out.empty() ? "" : ", ") + format(Message::n_ending_count, language,
+                                              fmt::arg("ending", name), fmt::arg("count", count));
   }
-  return text.empty() ? text : " (" + text + ")";
+  return out.empty() ? out : " (" + out + ")";
+}
+
+// A time in the text and Markdown formats: RFC 3339 UTC as ever, or on the zone's clock with
+// its offset.
+std::string local_time(std::int64_t ns, const util::TimeZone& zone) {
+  return zone.is_utc() ? util::format_rfc3339(ns) : detail::moment(ns, zone);
+}
+
+// Which allowances judged the report, in `language` (English: the builder's sentence).
+std::string allowances_note(const AllowanceChoice& choice, Language language) {
+  if (language == Language::en) {
+    return choice.note;
+  }
+  if (choice.requested == AllowanceMode::config) {
+    return std::string(text(Message::n_allowances_config, language));
+  }
+  if (choice.used == AllowanceMode::learned) {
+    return format(Message::n_allowances_learned, language,
+                  fmt::arg("transitions", choice.transitions), fmt::arg("rule", choice.rule),
+                  fmt::arg("states", choice.states_learned));
+  }
+  return choice.min_samples == 0 ? std::string(text(Message::n_allowances_no_history, language))
+                                 : format(Message::n_allowances_too_few, language,
+                                          fmt::arg("count", choice.min_samples));
+}
+
+// A group of problems ("mes / queue orders.submitted", "(no state)") in `language`.
+std::string group_key_text(const std::string& key, Language language) {
+  if (language == Language::en) {
+    return key;
+  }
+  const auto word = [language](const std::string& part) {
+    if (part == "(no state)") {
+      return std::string(text(Message::n_no_state, language));
+    }
+    return part == "(unknown)" ? std::string(text(Message::n_unknown, language)) : part;
+  };
+  constexpr std::string_view k_queue = " / queue ";
+  if (const auto at = key.find(k_queue); at != std::string::npos) {
+    return format(Message::n_group_queue, language, fmt::arg("suspect", word(key.substr(0, at))),
+                  fmt::arg("queue", key.substr(at + k_queue.size())));
+  }
+  return word(key);
 }
 
 ProblemStatus status_of(const NightlyReport& r, std::size_t i) {
   return i < r.problem_status.size() ? r.problem_status[i] : ProblemStatus{};
 }
 
-// "known: <note> (until 2026-12-01T00:00:00Z, since ...)".
-std::string ack_text(const Acknowledgement& ack) {
-  return "known: " + ack.note + " (" +
-         (ack.until_ns ? "until " + util::format_rfc3339(*ack.until_ns) : std::string("no end")) +
-         ", acknowledged " + util::format_rfc3339(ack.created_at_ns) + ")";
+// "known: <note> (until 2026-12-01T00:00:00Z, acknowledged ...)".
+std::string ack_text(const Acknowledgement& ack, Language language = Language::en,
+                     const util::TimeZone& zone = {}) {
+  const std::string at = local_time(ack.created_at_ns, zone);
+  if (ack.until_ns) {
+    return format(Message::n_known_until, language, fmt::arg("note", ack.note),
+                  fmt::arg("until", local_time(*ack.until_ns, zone)), fmt::arg("at", at));
+  }
+  return format(Message::n_known_no_end, language, fmt::arg("note", ack.note), fmt::arg("at", at));
 }
 
 // The section "New since the last run", one line per order, or why there is none.
@@ -108,16 +148,17 @@ std::vector<std::string> new_since_lines(const NightlyReport& r, Language langua
   return lines;
 }
 
-std::string previous_run_text(const NightlyReport& r) {
+std::string previous_run_text(const NightlyReport& r, Language language = Language::en,
+                              const util::TimeZone& zone = {}) {
   if (!r.compared_with_previous_run) {
-    return "not compared: the report ran without the cache";
+    return std::string(text(Message::n_not_compared, language));
   }
   if (!r.previous_run) {
-    return "no earlier run of this source is recorded: every problem is new";
+    return std::string(text(Message::n_no_earlier_run, language));
   }
-  return "compared with the run of the window ending " +
-         util::format_rfc3339(r.previous_run->window_until_ns) + " (" +
-         std::to_string(r.previous_run->problem_ids.size()) + " problems then)";
+  return format(Message::n_compared_with, language,
+                fmt::arg("until", local_time(r.previous_run->window_until_ns, zone)),
+                fmt::arg("count", r.previous_run->problem_ids.size()));
 }
 
 void text_groups(std::ostream& out, std::string_view title, const std::vector<ProblemGroup>& groups,
@@ -127,17 +168,11 @@ void text_groups(std::ostream& out, std::string_view title, const std::vector<Pr
   }
   out << '\n' << title << '\n';
   for (const auto& group : groups) {
-    out << "  " << cell(group.key, 44)
+    out << "  " << cell(group_key_text(group.key, language), 44)
         << format(Message::n_group_counts, language, fmt::arg("lost", group.lost),
                   fmt::arg("stalled", group.stalled))
         << '\n';
   }
-}
-
-// A time in the text and Markdown formats: RFC 3339 UTC as ever, or on the zone's clock with
-// its offset.
-std::string local_time(std::int64_t ns, const util::TimeZone& zone) {
-  return zone.is_utc() ? util::format_rfc3339(ns) : detail::moment(ns, zone);
 }
 
 } // namespace
@@ -164,7 +199,7 @@ void render_nightly_text(std::ostream& out, const NightlyReport& r,
       << '\n';
   out << format(Message::n_source, lang, fmt::arg("source", detail::sanitize(r.source))) << '\n';
   out << format(Message::n_allowances, lang, fmt::arg("used", to_string(r.allowances.used)),
-                fmt::arg("note", r.allowances.note))
+                fmt::arg("note", allowances_note(r.allowances, lang)))
       << '\n';
   out << '\n'
       << format(Message::n_active, lang, fmt::arg("orders", r.orders), fmt::arg("spans", r.spans))
@@ -173,7 +208,7 @@ void render_nightly_text(std::ostream& out, const NightlyReport& r,
   for (const auto& [verdict, count] : r.verdicts) {
     out << "  " << cell(verdict_label(verdict, lang), verdict_w) << fmt::format("{:>6}", count);
     if (verdict == lifecycle::Verdict::completed) {
-      out << endings_text(r);
+      out << endings_text(r, lang);
     }
     out << '\n';
   }
@@ -217,7 +252,9 @@ void render_nightly_text(std::ostream& out, const NightlyReport& r,
   text_groups(out, text(Message::n_by_suspect, lang), r.by_suspect, lang);
   {
     out << '\n'
-        << format(Message::n_new_since, lang, fmt::arg("previous", previous_run_text(r))) << '\n';
+        << format(Message::n_new_since, lang,
+                  fmt::arg("previous", previous_run_text(r, lang, options.zone)))
+        << '\n';
     const auto lines = new_since_lines(r, lang);
     for (const auto& line : lines) {
       out << "  " << detail::sanitize(line) << '\n';
@@ -248,7 +285,8 @@ void render_nightly_text(std::ostream& out, const NightlyReport& r,
                   fmt::arg("next", order.expected_next_state.value_or("-")),
                   fmt::arg("allowed", optional_duration(order.allowance_ns)))
         << '\n';
-    for (const auto& line : detail::wrap(detail::sanitize(order.reason), 76)) {
+    const std::string reason = detail::reason_text(order, lang, options.zone);
+    for (const auto& line : detail::wrap(detail::sanitize(reason), 76)) {
       out << "  " << line << '\n';
     }
     if (const auto* evidence = key_evidence(order)) {
@@ -281,7 +319,7 @@ void render_nightly_text(std::ostream& out, const NightlyReport& r,
       out << "  " << url << '\n';
     }
     if (status.acknowledged) {
-      out << "  " << detail::sanitize(ack_text(*status.acknowledged)) << '\n';
+      out << "  " << detail::sanitize(ack_text(*status.acknowledged, lang, options.zone)) << '\n';
     }
   }
 
@@ -588,42 +626,69 @@ std::string md(std::string_view raw) {
 
 void render_nightly_markdown(std::ostream& out, const NightlyReport& r,
                              const NightlyRenderOptions& options) {
-  out << "# Nightly order report\n\n";
-  out << "Window " << window_text(r) << ", judged at " << util::format_rfc3339(r.now_ns)
-      << ", lifecycle " << md(r.lifecycle_name) << ".  \n";
-  out << "Allowances: **" << to_string(r.allowances.used) << "** (" << md(r.allowances.note)
-      << ").\n\n";
-  out << "## Verdicts\n\n| verdict | orders |\n|---|---:|\n";
+  // Labels in the reader's language, times on the reader's clock (UTC: as before).
+  const Language lang = options.language;
+  const auto when = [&options](std::int64_t ns) {
+    return local_time(ns, options.zone);
+  };
+  const auto duration_text = [lang](std::int64_t ns) {
+    return format_duration(ns, lang);
+  };
+  const auto optional_duration = [&duration_text](const std::optional<std::int64_t>& ns) {
+    return ns ? duration_text(*ns) : std::string("-");
+  };
+  const auto verdict_text = [lang](lifecycle::Verdict verdict) {
+    return lang == Language::en ? std::string(lifecycle::to_string(verdict))
+                                : verdict_label(verdict, lang);
+  };
+  out << text(Message::nm_title, lang) << "\n\n";
+  out << format(Message::nm_window, lang,
+                fmt::arg("window", when(r.from_ns) + " .. " + when(r.until_ns)),
+                fmt::arg("time", when(r.now_ns)), fmt::arg("name", md(r.lifecycle_name)))
+      << "  \n";
+  out << format(Message::nm_allowances, lang, fmt::arg("used", to_string(r.allowances.used)),
+                fmt::arg("note", md(allowances_note(r.allowances, lang))))
+      << "\n\n";
+  out << text(Message::nm_verdicts, lang) << "\n\n"
+      << text(Message::nm_verdicts_header, lang) << "\n|---|---:|\n";
   for (const auto& [verdict, count] : r.verdicts) {
-    out << "| " << md(lifecycle::to_string(verdict)) << " | " << count
-        << (verdict == lifecycle::Verdict::completed ? md(endings_text(r)) : std::string())
+    out << "| " << md(verdict_text(verdict)) << " | " << count
+        << (verdict == lifecycle::Verdict::completed ? md(endings_text(r, lang)) : std::string())
         << " |\n";
   }
-  out << "\n## Funnel\n\n| state | orders reached |\n|---|---:|\n";
+  out << '\n'
+      << text(Message::nm_funnel, lang) << "\n\n"
+      << text(Message::nm_funnel_header, lang) << "\n|---|---:|\n";
   for (const auto& step : r.funnel) {
     out << "| " << md(step.state) << " | " << step.reached << " |\n";
   }
-  out << "\n## Transitions\n\n| from | to | count | p50 | p95 | p99 | allowed | over |\n"
-         "|---|---|---:|---:|---:|---:|---:|---:|\n";
+  out << '\n'
+      << text(Message::nm_transitions, lang) << "\n\n"
+      << text(Message::nm_transitions_header, lang)
+      << "\n|---|---|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& t : r.transitions) {
     out << "| " << md(t.from_state) << " | " << md(t.to_state) << " | " << t.durations.count
         << " | " << duration_text(t.durations.p50_ns) << " | " << duration_text(t.durations.p95_ns)
         << " | " << duration_text(t.durations.p99_ns) << " | " << optional_duration(t.allowance_ns)
         << " | " << t.over_allowance << " |\n";
   }
-  out << "\n## Lost and stalled orders\n\n";
+  out << '\n' << text(Message::nm_lost_stalled, lang) << "\n\n";
   for (const auto* groups : {&r.by_state, &r.by_suspect}) {
-    out << (groups == &r.by_state ? "By state stopped in:" : "By suspect:") << "\n\n";
+    out << text(groups == &r.by_state ? Message::nm_by_state : Message::nm_by_suspect, lang)
+        << "\n\n";
     for (const auto& group : *groups) {
-      out << "- " << md(group.key) << ": " << group.lost << " lost, " << group.stalled
-          << " stalled\n";
+      out << format(Message::nm_group, lang, fmt::arg("key", md(group_key_text(group.key, lang))),
+                    fmt::arg("lost", group.lost), fmt::arg("stalled", group.stalled))
+          << '\n';
     }
     out << '\n';
   }
-  out << "Unacknowledged lost orders: **" << r.unacknowledged_lost()
-      << "**, acknowledged (known) problems: " << r.acknowledged_count() << ".\n\n";
-  out << "### New since the last run\n\n" << md(previous_run_text(r)) << ".\n\n";
-  for (const auto& line : new_since_lines(r)) {
+  out << format(Message::nm_unacknowledged, lang, fmt::arg("lost", r.unacknowledged_lost()),
+                fmt::arg("known", r.acknowledged_count()))
+      << "\n\n";
+  out << text(Message::nm_new_since, lang) << "\n\n"
+      << md(previous_run_text(r, lang, options.zone)) << ".\n\n";
+  for (const auto& line : new_since_lines(r, lang)) {
     out << "- " << md(line) << '\n';
   }
   out << '\n';
@@ -632,47 +697,55 @@ void render_nightly_markdown(std::ostream& out, const NightlyReport& r,
     const ProblemStatus status = status_of(r, i);
     if (i == 0 || status.acknowledged.has_value() != status_of(r, i - 1).acknowledged.has_value()) {
       out << (i == 0 ? "" : "\n")
-          << (status.acknowledged ? "### Known problems (acknowledged)\n\n"
-                                  : "### New problems (not acknowledged)\n\n")
-          << "| verdict | order | stopped at | waiting | suspect | evidence | trace |"
-          << (status.acknowledged ? " known |\n|---|---|---|---:|---|---|---|---|\n"
-                                  : "\n|---|---|---|---:|---|---|---|\n");
+          << text(status.acknowledged ? Message::nm_known_problems : Message::nm_new_problems, lang)
+          << "\n\n"
+          << text(Message::nm_problems_header, lang)
+          << (status.acknowledged ? std::string(text(Message::nm_known_column, lang)) +
+                                        "\n|---|---|---|---:|---|---|---|---|\n"
+                                  : std::string("\n|---|---|---|---:|---|---|---|\n"));
     }
     const auto* evidence = key_evidence(order);
     std::string evidence_text;
     if (evidence != nullptr) {
-      evidence_text = std::string(to_string(evidence->kind)) + " " + evidence->span.service + " " +
-                      evidence->span.operation +
-                      (evidence->queue.empty() ? "" : " queue " + evidence->queue) +
+      evidence_text = std::string(lang == Language::en ? to_string(evidence->kind)
+                                                       : evidence_label(evidence->kind, lang)) +
+                      " " + evidence->span.service + " " + evidence->span.operation +
+                      (evidence->queue.empty() ? ""
+                                               : " " + format(Message::queue, lang,
+                                                              fmt::arg("queue", evidence->queue))) +
                       (evidence->message.empty() ? "" : ": " + evidence->message);
     }
     const std::string url = first_trace_url(order, options);
-    out << "| " << lifecycle::to_string(order.verdict) << " | `" << md(order.order_id) << "` | "
+    out << "| " << md(verdict_text(order.verdict)) << " | `" << md(order.order_id) << "` | "
         << md(order.last_state.value_or("-")) << " | " << optional_duration(order.waiting_ns)
         << " | " << md(order.suspect.value_or("-")) << " | " << md(evidence_text) << " | "
-        << (url.empty() ? std::string("-") : "[trace](" + url + ")") << " |";
+        << (url.empty() ? std::string("-")
+                        : "[" + std::string(text(Message::nm_trace_link, lang)) + "](" + url + ")")
+        << " |";
     if (status.acknowledged) {
-      out << ' ' << md(ack_text(*status.acknowledged)) << " |";
+      out << ' ' << md(ack_text(*status.acknowledged, lang, options.zone)) << " |";
     }
     out << '\n';
   }
   const auto& b = r.business;
-  out << "\n## Business figures\n\n";
-  out << "- Completed orders: " << b.completed_orders << " (" << b.closed_in_window
-      << " closed in the window)\n";
+  out << '\n' << text(Message::nm_business, lang) << "\n\n";
+  out << format(Message::nm_completed, lang, fmt::arg("completed", b.completed_orders),
+                fmt::arg("closed", b.closed_in_window))
+      << '\n';
   if (b.mes_file_processing) {
-    out << "- " << md(b.mes_service) << " file processing (pricing): p50 "
-        << duration_text(b.mes_file_processing->p50_ns) << ", p95 "
-        << duration_text(b.mes_file_processing->p95_ns) << ", p99 "
-        << duration_text(b.mes_file_processing->p99_ns) << " (n=" << b.mes_file_processing->count
-        << ")\n";
+    out << format(Message::nm_file_processing, lang, fmt::arg("service", md(b.mes_service)),
+                  fmt::arg("p50", duration_text(b.mes_file_processing->p50_ns)),
+                  fmt::arg("p95", duration_text(b.mes_file_processing->p95_ns)),
+                  fmt::arg("p99", duration_text(b.mes_file_processing->p99_ns)),
+                  fmt::arg("n", b.mes_file_processing->count))
+        << '\n';
   }
-  out << "\n| service | operation | HTTP 5xx |\n|---|---|---:|\n";
+  out << '\n' << text(Message::nm_http_5xx_header, lang) << "\n|---|---|---:|\n";
   for (const auto& item : b.http_5xx) {
     out << "| " << md(item.service) << " | " << md(item.operation) << " | " << item.count << " |\n";
   }
-  out << "\n| service | entry operation | count | p50 | p95 | p99 |\n"
-         "|---|---|---:|---:|---:|---:|\n";
+  out << '\n'
+      << text(Message::nm_entry_latency_header, lang) << "\n|---|---|---:|---:|---:|---:|\n";
   for (const auto& item : b.entry_latency) {
     out << "| " << md(item.service) << " | " << md(item.operation) << " | " << item.durations.count
         << " | " << duration_text(item.durations.p50_ns) << " | "
@@ -680,7 +753,7 @@ void render_nightly_markdown(std::ostream& out, const NightlyReport& r,
         << " |\n";
   }
   if (!r.warnings.empty()) {
-    out << "\n## Warnings\n\n";
+    out << '\n' << text(Message::nm_warnings, lang) << "\n\n";
     for (const auto& warning : r.warnings) {
       out << "- " << md(warning) << '\n';
     }

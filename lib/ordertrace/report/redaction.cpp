@@ -491,9 +491,23 @@ void Redactor::redact(lifecycle::Assessment& assessment) const {
   auto operation = [this](lifecycle::SpanPointer& span) {
     span.operation = redact(span.operation);
   };
+  // The phrases name operations, error messages and queues from the spans, as the
+  // English sentences do.
+  const auto phrase = [this](lifecycle::Phrase& said, const auto& self) -> void {
+    for (auto& [name, word] : said.words) {
+      word = redact(word);
+    }
+    for (auto& part : said.parts) {
+      self(part, self);
+    }
+  };
   assessment.reason = redact(assessment.reason);
+  phrase(assessment.reason_phrase, phrase);
   for (auto& warning : assessment.warnings) {
     warning = redact(warning);
+  }
+  for (auto& said : assessment.warning_phrases) {
+    phrase(said, phrase);
   }
   for (auto& transition : assessment.timeline) {
     operation(transition.span);
@@ -505,6 +519,7 @@ void Redactor::redact(lifecycle::Assessment& assessment) const {
     operation(evidence.span);
     evidence.message = redact(evidence.message);
     evidence.detail = redact(evidence.detail);
+    phrase(evidence.detail_phrase, phrase);
     evidence.queue = redact(evidence.queue);
   }
   // The hints are filled with operations and error messages from the spans.

@@ -3,6 +3,7 @@
 // about 80 columns; the JSON renderer carries everything in full.
 
 #include <ordertrace/report/messages.hpp>
+#include <ordertrace/report/phrases.hpp>
 #include <ordertrace/report/render.hpp>
 #include <ordertrace/report/text_layout.hpp>
 #include <ordertrace/util/time.hpp>
@@ -150,7 +151,7 @@ void write_headline(TextWriter& w, const lifecycle::Assessment& a) {
   }
   w.line(headline);
   if (!a.reason.empty()) {
-    w.wrapped(a.reason, 0);
+    w.wrapped(detail::reason_text(a, w.language(), w.zone()), 0);
   }
 }
 
@@ -407,7 +408,7 @@ void write_evidence(TextWriter& w, const lifecycle::Assessment& a) {
                                                        fmt::arg("span", e.span.span_id.hex())));
     }
     if (!e.detail.empty()) {
-      w.wrapped(e.detail, 2 * k_indent);
+      w.wrapped(detail::detail_text(e, w.language(), w.zone()), 2 * k_indent);
     }
   }
   if (a.evidence.size() > shown) {
@@ -421,7 +422,8 @@ void write_warnings(TextWriter& w, const lifecycle::Assessment& a) {
     return;
   }
   w.heading(w.text(Message::warnings));
-  for (const auto& warning : a.warnings) {
+  for (std::size_t index = 0; index < a.warnings.size(); ++index) {
+    const std::string warning = detail::warning_text(a, index, w.language(), w.zone());
     const auto lines = wrap(sanitize(warning), k_width - 2 * k_indent);
     for (std::size_t i = 0; i < lines.size(); ++i) {
       w.line(std::string(k_indent, ' ') + (i == 0 ? "- " : "  ") + lines[i]);

@@ -172,6 +172,37 @@ TEST(LocalizedMarkdown, StalledInRussianAndMoscowTime) {
       << md;
 }
 
+TEST(LocalizedText, ReasonDetailAndWarningsAreRussianAndRedacted) {
+  auto a = lost(); // has one piece of evidence
+  a.reason_phrase.kind = lifecycle::Phrase::Kind::lost_on_error;
+  a.reason_phrase.words = {{"operation", "POST /api/pricing"},
+                           {"service", "mes"},
+                           {"message", "no account for someone@example.invalid"},
+                           {"state", "PRICE_CALCULATED"},
+                           {"next", "MANUFACTURING_APPROVED"}};
+  ASSERT_EQ(a.evidence.size(), 1U);
+  a.evidence.front().detail = "last state PRICE_CALCULATED set here";
+  a.evidence.front().detail_phrase.kind = lifecycle::Phrase::Kind::last_state_set_here;
+  a.evidence.front().detail_phrase.words = {{"state", "PRICE_CALCULATED"}};
+  a.warnings = {"required state SUBMITTED was not seen (a sampling or instrumentation gap)",
+                "Jaeger reported: a note of its own"};
+  lifecycle::Phrase not_seen;
+  not_seen.kind = lifecycle::Phrase::Kind::required_state_not_seen;
+  not_seen.words = {{"state", "SUBMITTED"}};
+  a.warning_phrases = {not_seen}; // the second warning came from the Jaeger client
+  const auto text = text_of(a, options_for(Language::ru, "Europe/Moscow"));
+  EXPECT_TRUE(contains(text, "ошибка в mes при POST /api/pricing (no account for [redacted])"))
+      << text;
+  EXPECT_FALSE(contains(text, "someone@example.invalid")) << text;
+  EXPECT_TRUE(contains(text, "здесь установлено последнее состояние: PRICE_CALCULATED")) << text;
+  EXPECT_TRUE(contains(text, "обязательное состояние SUBMITTED не встретилось")) << text;
+  EXPECT_TRUE(contains(text, "Jaeger reported: a note of its own")) << text;
+  // English prints the engine's own sentences.
+  const auto english = text_of(a, options_for(Language::en));
+  EXPECT_TRUE(contains(english, a.reason)) << english;
+  EXPECT_TRUE(contains(english, "last state PRICE_CALCULATED set here")) << english;
+}
+
 TEST(LocalTime, MomentsAreRfc3339WithTheZonesOffset) {
   const auto moscow = *util::TimeZone::find("Europe/Moscow");
   EXPECT_EQ(detail::moment(k_t0 + 999'999'999, util::TimeZone::utc()), "2026-08-20T10:00:00Z");

@@ -1,0 +1,32 @@
+#pragma once
+// The engine's sentences (reasons, evidence details, warnings) in the reader's language:
+// English prints the engine's own text, as JSON does; another language builds the sentence
+// from its lifecycle::Phrase and the message table. Internal to the report module.
+
+#include <ordertrace/lifecycle/assessment.hpp>
+#include <ordertrace/report/messages.hpp>
+#include <ordertrace/util/time_zone.hpp>
+
+#include <optional>
+#include <string>
+
+namespace ordertrace::report::detail {
+
+// What `phrase` says in `language`, durations in its units and times in `zone` (UTC:
+// RFC 3339 as the engine writes them, so English in UTC is the engine's text word for
+// word); nullopt when the phrase has no kind or does not fill its message.
+std::optional<std::string> say(const lifecycle::Phrase& phrase, Language language,
+                               const util::TimeZone& zone);
+
+// The reason of `assessment` to print: the engine's text in English, else the phrase's.
+std::string reason_text(const lifecycle::Assessment& assessment, Language language,
+                        const util::TimeZone& zone);
+// The detail of `evidence` to print, likewise.
+std::string detail_text(const lifecycle::Evidence& evidence, Language language,
+                        const util::TimeZone& zone);
+// Warning `index` of `assessment` to print, likewise (warnings without a phrase, such as
+// Jaeger's, stay as they are).
+std::string warning_text(const lifecycle::Assessment& assessment, std::size_t index,
+                         Language language, const util::TimeZone& zone);
+
+} // namespace ordertrace::report::detail
