@@ -476,13 +476,13 @@ private:
         Stage stage;
         stage.from_state = m_definition.states[previous->state].name;
         stage.to_state = m_definition.states[state].name;
-        stage.duration_ns = std::max<std::int64_t>(0, signal.corrected_ns - previous->corrected_ns);
+        const std::int64_t from_ns = stage_start(*previous, signal);
+        stage.duration_ns = std::max<std::int64_t>(0, signal.corrected_ns - from_ns);
         stage.allowance_ns = allowance_of(previous->state);
         if (stage.allowance_ns) {
           const Calendar* calendar = m_definition.calendar_of(previous->state);
           const std::int64_t counted =
-              calendar ? calendar->working_time(previous->corrected_ns, signal.corrected_ns)
-                       : stage.duration_ns;
+              calendar ? calendar->working_time(from_ns, signal.corrected_ns) : stage.duration_ns;
           stage.over_allowance = counted > *stage.allowance_ns;
         }
         m_result.stages.push_back(std::move(stage));
@@ -520,6 +520,20 @@ private:
       }
     }
     return false;
+  }
+
+  // When the stage from `from` (a first occurrence) to `to` began: the latest pass of that
+  // state by a rework loop before `to` was first reached, else its first occurrence. So
+  // PACKAGING -> SHIPPED after a QC loop counts from the second packing, not the first.
+  std::int64_t stage_start(const Signal& from, const Signal& to) const {
+    std::int64_t start = from.corrected_ns;
+    for (std::size_t i = 0; i < m_signals.size(); ++i) {
+      if (i < m_loop_pass.size() && m_loop_pass[i] && m_signals[i].state == from.state &&
+          m_signals[i].corrected_ns <= to.corrected_ns) {
+        start = std::max(start, m_signals[i].corrected_ns);
+      }
+    }
+    return start;
   }
 
   // Walks the signals in time order and tells rework loops (a declared back-edge) from

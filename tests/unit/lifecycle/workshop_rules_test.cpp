@@ -161,6 +161,13 @@ TEST(Loops, ADeclaredBackEdgeIsALoopAndTheOrderCompletes) {
   for (const auto& transition : a.timeline) {
     EXPECT_EQ(transition.repeats, 0) << transition.state;
   }
+  // The stage out of PACKAGING counts from the second packing, not across the loop.
+  const auto shipping = std::find_if(a.stages.begin(), a.stages.end(),
+                                     [](const auto& stage) { return stage.to_state == "SHIPPED"; });
+  ASSERT_NE(shipping, a.stages.end());
+  EXPECT_EQ(shipping->from_state, "PACKAGING");
+  EXPECT_EQ(shipping->duration_ns, k_hour);
+  EXPECT_FALSE(shipping->over_allowance);
 }
 
 TEST(Loops, AnOpenLoopWaitsForTheNextStateFromTheReEntry) {
