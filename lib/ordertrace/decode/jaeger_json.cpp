@@ -291,15 +291,61 @@ void JaegerJsonDecoder::decode_span(PendingSpan& pending) {
   sort_events(span);
 }
 
+inline void JaegerJsonDecoder::note_status_tag(Span& span, const Attribute& tag, bool& error_tag,
+                                               model::StatusCode& status_code_tag) {
+  // The OTLP fields that Jaeger folds into tags (§4.1) come back out here. Their keys'
+  // lengths rule out almost every other tag at once.
+  const std::size_t length = tag.key.size();
+  if (length != 5 && length != 16 && length != 23) [[likely]] {
+    return;
+  }
+  note_status_tag_slow(span, tag, error_tag, status_code_tag);
+}
+
+void JaegerJsonDecoder::note_status_tag_slow(Span& span, const Attribute& tag, bool& error_tag,
+                                             model::StatusCode& status_code_tag) {
+  const auto* text = std::get_if<std::string>(&tag.value);
+  if (equals(tag.key, "error")) {
+    const auto* flag = std::get_if<bool>(&tag.value);
+    error_tag =
+        error_tag || (flag != nullptr && *flag) || (text != nullptr && equals(*text, "true"));
+  } else if (equals(tag.key, "otel.status_code") && text != nullptr) {
+    if (equals(*text, "ERROR")) {
+      status_code_tag = model::StatusCode::error;
+    } else if (equals(*text, "OK") && status_code_tag != model::StatusCode::error) {
+      status_code_tag = model::StatusCode::ok;
+    }
+  } else if (equals(tag.key, "otel.status_description")) {
+    span.status_message = model::to_string(tag.value);
+  }
+}
+
 void JaegerJsonDecoder::decode_tags(Span& span, bool& error_tag,
                                     model::StatusCode& status_code_tag) {
   if (m_reader.try_null()) {
     return;
   }
   m_reader.begin_array("tags");
-  while (m_reader.next_element()) {
+  // Plain tags go straight into the room reserved from the last span's count. Past it
+  // they are gathered as views and built at once (see append_plain()), before anything
+  // could move the buffer under the views: a checked-path tag or a refill.
+  m_plain.clear();
+  const auto build_gathered = [&] {
+    const std::size_t first = span.attributes.size();
+    append_plain(span.attributes, m_plain);
+    for (std::size_t i = first; i < span.attributes.size(); ++i) {
+      note_status_tag(span, span.attributes[i], error_tag, status_code_tag);
+    }
+  };
+  for (;;) {
+    if (!m_plain.empty() && !m_reader.next_is_buffered()) {
+      build_gathered();
+    }
+    if (!m_reader.next_element()) {
+      break;
+    }
     reserve_once(span.attributes, m_tag_hint);
-    PlainTag plain;
+    PlainAttribute plain;
     if (probe_tag(plain)) {
       // The kind is no attribute: take it before anything is allocated for it.
       if (equals(plain.key, "span.kind")) {
@@ -309,35 +355,26 @@ void JaegerJsonDecoder::decode_tags(Span& span, bool& error_tag,
         }
         continue;
       }
+      if (!m_plain.empty() || span.attributes.size() == span.attributes.capacity()) {
+        m_plain.push_back(plain);
+        continue;
+      }
       span.attributes.emplace_back(AttributeFrom{plain.key, plain.value});
     } else {
+      build_gathered();
       decode_kv(span.attributes.emplace_back(), "tags");
-    }
-    Attribute& tag = span.attributes.back();
-    // The OTLP fields that Jaeger folds into tags (§4.1) come back out here.
-    if (tag.key.size() < 5 || tag.key.size() > 23) {
-      continue;
-    }
-    const auto* text = std::get_if<std::string>(&tag.value);
-    if (equals(tag.key, "span.kind")) {
-      if (text != nullptr) {
-        span.kind = model::parse_span_kind(*text).value_or(model::SpanKind::unspecified);
+      Attribute& tag = span.attributes.back();
+      if (equals(tag.key, "span.kind")) {
+        if (const auto* text = std::get_if<std::string>(&tag.value)) {
+          span.kind = model::parse_span_kind(*text).value_or(model::SpanKind::unspecified);
+        }
+        span.attributes.pop_back(); // it is the span's kind, not an attribute
+        continue;
       }
-      span.attributes.pop_back(); // it is the span's kind, not an attribute
-    } else if (equals(tag.key, "error")) {
-      const auto* flag = std::get_if<bool>(&tag.value);
-      error_tag =
-          error_tag || (flag != nullptr && *flag) || (text != nullptr && equals(*text, "true"));
-    } else if (equals(tag.key, "otel.status_code") && text != nullptr) {
-      if (equals(*text, "ERROR")) {
-        status_code_tag = model::StatusCode::error;
-      } else if (equals(*text, "OK") && status_code_tag != model::StatusCode::error) {
-        status_code_tag = model::StatusCode::ok;
-      }
-    } else if (equals(tag.key, "otel.status_description")) {
-      span.status_message = model::to_string(tag.value);
     }
+    note_status_tag(span, span.attributes.back(), error_tag, status_code_tag);
   }
+  build_gathered();
 }
 
 void JaegerJsonDecoder::decode_references(Span& span) {
@@ -454,7 +491,7 @@ void JaegerJsonDecoder::decode_logs(Span& span) {
         m_reader.begin_array("fields");
         while (m_reader.next_element()) {
           reserve_once(event.attributes, m_field_hint);
-          PlainTag plain;
+          PlainAttribute plain;
           if (probe_tag(plain)) {
             if (!named && plain.value.kind == PlainValue::Kind::string &&
                 equals(plain.key, "event")) {
@@ -508,12 +545,26 @@ void JaegerJsonDecoder::decode_kv_list(model::Attributes& out, std::string_view 
     return;
   }
   m_reader.begin_array(field);
-  while (m_reader.next_element()) {
-    decode_kv_or_probe(out, field);
+  m_plain.clear(); // gathered as in decode_tags()
+  for (;;) {
+    if (!m_plain.empty() && !m_reader.next_is_buffered()) {
+      append_plain(out, m_plain);
+    }
+    if (!m_reader.next_element()) {
+      break;
+    }
+    PlainAttribute plain;
+    if (probe_tag(plain)) {
+      m_plain.push_back(plain);
+    } else {
+      append_plain(out, m_plain);
+      decode_kv(out.emplace_back(), field);
+    }
   }
+  append_plain(out, m_plain);
 }
 
-bool JaegerJsonDecoder::probe_tag(PlainTag& tag) {
+bool JaegerJsonDecoder::probe_tag(PlainAttribute& tag) {
   // Jaeger writes every tag as {"key":"...","type":"...","value":...}: match those bytes
   // directly. Anything else (another order, escapes, a string for a number, ...) is left
   // to decode_kv().
@@ -550,15 +601,6 @@ bool JaegerJsonDecoder::probe_tag(PlainTag& tag) {
   }
   probe.commit();
   return true;
-}
-
-void JaegerJsonDecoder::decode_kv_or_probe(model::Attributes& out, std::string_view field) {
-  PlainTag tag;
-  if (probe_tag(tag)) {
-    out.emplace_back(AttributeFrom{tag.key, tag.value});
-  } else {
-    decode_kv(out.emplace_back(), field);
-  }
 }
 
 void JaegerJsonDecoder::decode_kv(Attribute& attribute, std::string_view field) {

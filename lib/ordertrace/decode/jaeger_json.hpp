@@ -49,20 +49,19 @@ private:
   bool probe_reference(model::SpanRef& target, bool& child_of);
   void decode_reference(model::SpanRef& target, bool& child_of);
   void decode_tags(model::Span& span, bool& error_tag, model::StatusCode& status_code_tag);
+  // Reads the span status that Jaeger folds into the tags error, otel.status_code and
+  // otel.status_description from one tag.
+  static void note_status_tag(model::Span& span, const model::Attribute& tag, bool& error_tag,
+                              model::StatusCode& status_code_tag);
+  static void note_status_tag_slow(model::Span& span, const model::Attribute& tag, bool& error_tag,
+                                   model::StatusCode& status_code_tag);
   void decode_logs(model::Span& span);
   std::shared_ptr<const model::Resource> decode_process();
   void decode_kv_list(model::Attributes& out, std::string_view field);
   void decode_kv(model::Attribute& attribute, std::string_view field);
-  // A tag read by probe_tag(): views into the reader's buffer, valid until its next call.
-  struct PlainTag {
-    std::string_view key;
-    PlainValue value;
-  };
   // Reads a tag of the plain common shape and returns true; otherwise consumes nothing
   // and returns false, and decode_kv() must read it.
-  bool probe_tag(PlainTag& tag);
-  // Appends the next tag, by probe_tag() when it can.
-  void decode_kv_or_probe(model::Attributes& out, std::string_view field);
+  bool probe_tag(PlainAttribute& tag);
   void read_typed_value(model::Attribute& attribute, TagType type);
   void convert_stashed_value(model::Attribute& attribute, TagType type, JsonType json_type,
                              bool boolean);
@@ -77,7 +76,8 @@ private:
   std::vector<std::string> m_trace_warnings;
   std::shared_ptr<const model::Resource> m_unknown_process;
   TraceIdCache m_trace_ids;
-  std::string m_value_text; // a tag value met before its type
+  std::string m_value_text;            // a tag value met before its type
+  std::vector<PlainAttribute> m_plain; // tags read but not built yet (see append_plain())
   // Tags, logs and log fields on the last span or log that had any: reserve that many
   // (see reserve_once()). Exactly as many, as most spans of a file look alike and glibc
   // serves chunks up to 1 KiB from its thread cache; a vector that must grow still only

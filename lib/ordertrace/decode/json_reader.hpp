@@ -177,6 +177,12 @@ public:
   }
   // Consumes and validates the next value of any type, without recursion.
   void skip_value();
+  // Whether the next byte is buffered and not white space, so that next_element() or
+  // next_key() will not refill the buffer: views into it (Probe results) then stay
+  // valid across that call. Always true for in-memory input, which never moves.
+  bool next_is_buffered() const noexcept {
+    return m_source == nullptr || (m_pos < m_end && !is_class(*m_pos, k_whitespace));
+  }
 
   // Throws "expected <expected> for "<field>", got <what the next value is>" - for
   // values that may have one of several types, after peek() ruled them all out.

@@ -441,10 +441,28 @@ void OtlpJsonDecoder::decode_attributes(model::Attributes& out, std::vector<std:
     return;
   }
   m_reader.begin_array(field);
-  while (m_reader.next_element()) {
-    if (probe_attribute(out, warnings != nullptr)) {
+  // Plain attributes that do not fit the room reserved ahead are gathered as views and
+  // built at once (see append_plain()), before anything could move the buffer under the
+  // views: a checked-path attribute or a refill.
+  m_plain.clear();
+  for (;;) {
+    if (!m_plain.empty() && !m_reader.next_is_buffered()) {
+      append_plain(out, m_plain);
+    }
+    if (!m_reader.next_element()) {
+      break;
+    }
+    PlainAttribute plain;
+    if (probe_attribute(plain, warnings != nullptr)) {
+      // Straight into room reserved ahead (a span's attributes), else gathered.
+      if (m_plain.empty() && out.size() < out.capacity()) {
+        out.emplace_back(AttributeFrom{plain.key, plain.value});
+      } else {
+        m_plain.push_back(plain);
+      }
       continue;
     }
+    append_plain(out, m_plain);
     Attribute& attribute = out.emplace_back();
     bool has_key = false;
     bool to_warnings = false;
@@ -475,11 +493,12 @@ void OtlpJsonDecoder::decode_attributes(model::Attributes& out, std::vector<std:
       out.pop_back();
     }
   }
+  append_plain(out, m_plain);
 }
 
-bool OtlpJsonDecoder::probe_attribute(model::Attributes& out, bool watch_warnings) {
+bool OtlpJsonDecoder::probe_attribute(PlainAttribute& out, bool watch_warnings) {
   // Exporters write {"key":"...","value":{"<type>Value":...}}: match those bytes directly
-  // and build the attribute in place. Anything else (another order, an empty or nested
+  // and read the attribute as views. Anything else (another order, an empty or nested
   // value, escapes, "NaN", ...) is left to the checked path in decode_attributes().
   JsonReader::Probe probe(m_reader, 2);
   std::string_view key;
@@ -488,10 +507,11 @@ bool OtlpJsonDecoder::probe_attribute(model::Attributes& out, bool watch_warning
     return false;
   }
   // The value's type and its start in one compare, picked by the type's first byte.
-  PlainValue value;
+  PlainValue& value = out.value;
   bool ok = false;
   switch (probe.peek()) {
   case 's':
+    value.kind = PlainValue::Kind::string;
     ok = probe.literal(R"(stringValue":")", true) && probe.string_body(value.text);
     break;
   case 'i':
@@ -513,7 +533,7 @@ bool OtlpJsonDecoder::probe_attribute(model::Attributes& out, bool watch_warning
     return false;
   }
   probe.commit();
-  out.emplace_back(AttributeFrom{key, value});
+  out.key = key;
   return true;
 }
 

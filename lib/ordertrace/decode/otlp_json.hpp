@@ -39,10 +39,10 @@ private:
   // Appends the KeyValue list; with `warnings`, Jaeger's "@jaeger@warnings" goes there.
   void decode_attributes(model::Attributes& out, std::vector<std::string>* warnings,
                          std::string_view field);
-  // Appends an attribute of the plain common shape to `out` and returns true; otherwise
+  // Reads an attribute of the plain common shape into `out` and returns true; otherwise
   // consumes nothing and returns false. With `watch_warnings`, Jaeger's warnings key is
   // left to the checked path too.
-  bool probe_attribute(model::Attributes& out, bool watch_warnings);
+  bool probe_attribute(PlainAttribute& out, bool watch_warnings);
   void decode_any_value(model::AttributeValue& value);
   // Reads an AnyValue and appends it to `out` as plain JSON.
   void append_any_value_json(std::string& out, int depth);
@@ -61,7 +61,8 @@ private:
   std::shared_ptr<const model::Resource> m_resource;
   model::Attributes m_scope_attributes;
   TraceIdCache m_trace_ids;
-  std::string m_json; // arrayValue/kvlistValue rendered as JSON text
+  std::string m_json;                  // arrayValue/kvlistValue rendered as JSON text
+  std::vector<PlainAttribute> m_plain; // attributes read but not built yet
   // Attributes on the previous span: reserve exactly that many (see JaegerJsonDecoder).
   std::size_t m_attribute_hint = 8;
   std::size_t m_event_hint = 1; // events on the last span that had any

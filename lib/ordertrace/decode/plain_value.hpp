@@ -7,6 +7,7 @@
 #include <ordertrace/model/ids.hpp>
 #include <ordertrace/model/span.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -50,6 +51,33 @@ struct AttributeFrom {
     return {std::string(key), model::AttributeValue(std::in_place_type<std::string>, value.text)};
   }
 };
+
+// An attribute a probe read, not yet built: views into the reader's buffer, valid until
+// the reader refills it (see JsonReader::next_is_buffered()).
+struct PlainAttribute {
+  std::string_view key;
+  PlainValue value;
+};
+
+// Builds the `pending` attributes at the end of `out` and clears `pending`. Gathering a
+// list's attributes first and building them together sizes `out` once, exactly: a
+// vector grown one attribute at a time moves every attribute built so far on each
+// reallocation, and a hint from the previous list is wrong whenever lists differ.
+inline void append_plain(model::Attributes& out, std::vector<PlainAttribute>& pending) {
+  if (pending.empty()) {
+    return;
+  }
+  const std::size_t needed = out.size() + pending.size();
+  if (needed > out.capacity()) {
+    // Exact for a list built at once; geometric when a list is built in several parts
+    // (checked-path attributes between plain ones), so that stays linear.
+    out.reserve(std::max(needed, out.capacity() + out.capacity() / 2));
+  }
+  for (const PlainAttribute& attribute : pending) {
+    out.emplace_back(AttributeFrom{attribute.key, attribute.value});
+  }
+  pending.clear();
+}
 
 // Sets `out` to `text`. For a string still empty, as the decoders' are, constructing and
 // moving skips the general replace path of std::string::assign, which costs far more.

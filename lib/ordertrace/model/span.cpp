@@ -19,6 +19,21 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
          });
 }
 
+// Whether `text` is `lower` (lowercase letters only) in any case, without a loop over a
+// predicate: a byte ORed with 0x20 equals a lowercase letter only when it is that
+// letter or its capital. The fixed length lets the compiler unroll it.
+template <std::size_t N> bool equals_letters_icase(std::string_view text, const char (&lower)[N]) {
+  if (text.size() != N - 1) {
+    return false;
+  }
+  unsigned difference = 0;
+  for (std::size_t i = 0; i < N - 1; ++i) {
+    difference |=
+        (static_cast<unsigned char>(text[i]) | 0x20U) ^ static_cast<unsigned char>(lower[i]);
+  }
+  return difference == 0;
+}
+
 const std::string k_no_service;
 
 } // namespace
@@ -50,26 +65,26 @@ std::optional<SpanKind> parse_span_kind(std::string_view text) noexcept {
   // except for server/client and producer/consumer.
   switch (text.size()) {
   case 6:
-    if (iequals(text, "server")) {
+    if (equals_letters_icase(text, "server")) {
       return SpanKind::server;
     }
-    if (iequals(text, "client")) {
+    if (equals_letters_icase(text, "client")) {
       return SpanKind::client;
     }
     break;
   case 8:
-    if (iequals(text, "internal")) {
+    if (equals_letters_icase(text, "internal")) {
       return SpanKind::internal;
     }
-    if (iequals(text, "producer")) {
+    if (equals_letters_icase(text, "producer")) {
       return SpanKind::producer;
     }
-    if (iequals(text, "consumer")) {
+    if (equals_letters_icase(text, "consumer")) {
       return SpanKind::consumer;
     }
     break;
   case 11:
-    if (iequals(text, "unspecified")) {
+    if (equals_letters_icase(text, "unspecified")) {
       return SpanKind::unspecified;
     }
     break;

@@ -207,6 +207,40 @@ TEST(FastPath, AgreesWithTheCheckedPathOnRandomMutations) {
   }
 }
 
+// Plain tags and attributes are gathered as views into the reader's buffer and built
+// together; a refill moves the buffer, so whatever chunk boundary falls inside or
+// between them, the spans must come out as from the whole buffer.
+TEST(FastPath, GatheredPlainAttributesSurviveEveryRefill) {
+  std::string jaeger_tags;
+  std::string otlp_attributes;
+  for (int i = 0; i < 12; ++i) {
+    const std::string separator = i > 0 ? (i % 3 == 0 ? ",\n " : ",") : "";
+    jaeger_tags += separator + R"({"key":"tag.)" + std::to_string(i) +
+                   R"(","type":"string","value":"value number )" + std::to_string(i) + R"("})";
+    otlp_attributes += separator + R"({"key":"attribute.)" + std::to_string(i) +
+                       R"(","value":{"intValue":")" + std::to_string(1000 + i) + R"("}})";
+  }
+  const std::string jaeger =
+      R"({"data":[{"traceID":"1","spans":[{"traceID":"1","spanID":"2","tags":[)" + jaeger_tags +
+      R"(],"processID":"p1"}],"processes":{"p1":{"serviceName":"svc","tags":[)" + jaeger_tags +
+      "]}}}]}";
+  const std::string otlp =
+      R"({"resourceSpans":[{"resource":{"attributes":[)" + otlp_attributes +
+      R"(]},"scopeSpans":[{"spans":[{"traceId":"1","spanId":"2","attributes":[)" + otlp_attributes +
+      "]}]}]}]}";
+  for (const std::string& data : {jaeger, otlp}) {
+    CollectingSink whole;
+    decode_buffer(data, "doc.json", whole);
+    ASSERT_EQ(whole.spans.size(), 1U);
+    EXPECT_GE(whole.spans[0].attributes.size(), 12U);
+    for (std::size_t chunk = 1; chunk <= data.size(); ++chunk) {
+      CollectingSink chunked;
+      testing::decode_chunked(data, "doc.json", chunked, chunk);
+      ASSERT_EQ(testing::dump_all(chunked.spans), testing::dump_all(whole.spans)) << chunk;
+    }
+  }
+}
+
 TEST(FastPath, WhitespaceBetweenTokensDecodesAsCompactInput) {
   for (std::uint64_t seed = 0; seed < 8; ++seed) {
     for (const std::string& compact : {jaeger_document(seed), otlp_document(seed)}) {

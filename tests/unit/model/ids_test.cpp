@@ -79,6 +79,14 @@ TEST(SpanKind, ParsesOtelAndJaegerSpellings) {
   EXPECT_EQ(parse_span_kind("Client"), SpanKind::client);
   EXPECT_FALSE(parse_span_kind("SPAN_KIND_"));
   EXPECT_FALSE(parse_span_kind("sideways"));
+  EXPECT_EQ(parse_span_kind("PRODUCER"), SpanKind::producer);
+  EXPECT_EQ(parse_span_kind("span_kind_Internal"), SpanKind::internal);
+  EXPECT_EQ(parse_span_kind("Unspecified"), SpanKind::unspecified);
+  // Bytes that differ from a letter only in bit 5 but are no letters do not match.
+  EXPECT_FALSE(parse_span_kind("serv\x05r"));
+  EXPECT_FALSE(parse_span_kind(std::string_view("client\0", 7)));
+  EXPECT_FALSE(parse_span_kind("server "));
+  EXPECT_FALSE(parse_span_kind("c\x0Cient"));
   EXPECT_EQ(to_string(SpanKind::producer), "producer");
   EXPECT_EQ(to_string(StatusCode::error), "ERROR");
 }
