@@ -1,4 +1,5 @@
 #include <ordertrace/config/holidays.hpp>
+#include <ordertrace/config/text_file.hpp>
 #include <ordertrace/util/error.hpp>
 
 #include <fmt/format.h>
@@ -107,24 +108,7 @@ std::vector<lifecycle::CalendarDate> parse_holidays(std::string_view text,
 }
 
 std::vector<lifecycle::CalendarDate> load_holidays_file(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(name.c_str(), "rb"),
-                                                             &std::fclose);
-  if (!file) {
-    throw InputError(fmt::format("{}: cannot open holiday file: {}", name,
-                                 std::generic_category().message(errno)));
-  }
-  std::string text;
-  char buffer[16384];
-  std::size_t count = 0;
-  while ((count = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
-    text.append(buffer, count);
-  }
-  if (std::ferror(file.get()) != 0) {
-    throw InputError(fmt::format("{}: cannot read holiday file: {}", name,
-                                 std::generic_category().message(errno)));
-  }
-  return parse_holidays(text, name);
+  return parse_holidays(read_text_file(path, "holiday file"), path.string());
 }
 
 } // namespace ordertrace::config

@@ -1,5 +1,6 @@
 #include <ordertrace/config/holidays.hpp>
 #include <ordertrace/config/lifecycle_file.hpp>
+#include <ordertrace/config/text_file.hpp>
 #include <ordertrace/util/error.hpp>
 #include <ordertrace/util/strings.hpp>
 #include <ordertrace/util/time.hpp>
@@ -980,24 +981,13 @@ lifecycle::Definition parse_lifecycle(std::string_view text, std::string_view so
 }
 
 lifecycle::Definition load_lifecycle_file(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(name.c_str(), "rb"),
-                                                             &std::fclose);
-  if (!file) {
-    throw_input_error(fmt::format("{}: cannot open lifecycle file: {}", name,
-                                  std::generic_category().message(errno)));
-  }
   std::string text;
-  char buffer[16384];
-  std::size_t count = 0;
-  while ((count = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
-    text.append(buffer, count);
+  try {
+    text = read_text_file(path, "lifecycle file");
+  } catch (const InputError& e) {
+    throw_input_error(e.what()); // the path is the user's: one line, whatever it holds
   }
-  if (std::ferror(file.get()) != 0) {
-    throw_input_error(fmt::format("{}: cannot read lifecycle file: {}", name,
-                                  std::generic_category().message(errno)));
-  }
-  return parse_lifecycle(text, name, path.parent_path());
+  return parse_lifecycle(text, path.string(), path.parent_path());
 }
 
 lifecycle::Definition default_lifecycle() {

@@ -224,9 +224,16 @@ bool Redactor::denies_key(std::string_view key) const {
 }
 
 void Redactor::remember(const model::Attributes& attributes,
-                        const lifecycle::Definition& definition) {
+                        const lifecycle::Definition& definition,
+                        std::unordered_map<std::string, bool>& personal_keys) {
   for (const auto& attribute : attributes) {
-    if (may_output_attribute(attribute.key, definition) || !denies_key(attribute.key)) {
+    auto known = personal_keys.find(attribute.key);
+    if (known == personal_keys.end()) {
+      const bool personal =
+          !may_output_attribute(attribute.key, definition) && denies_key(attribute.key);
+      known = personal_keys.emplace(attribute.key, personal).first;
+    }
+    if (!known->second) {
       continue;
     }
     const std::string value = lowercase(model::to_string(attribute.value));
@@ -255,16 +262,17 @@ void Redactor::remember(const model::Attributes& attributes,
 }
 
 void Redactor::learn(std::span<const model::Span> spans, const lifecycle::Definition& definition) {
+  std::unordered_map<std::string, bool> personal_keys;
   for (const auto& span : spans) {
-    remember(span.attributes, definition);
+    remember(span.attributes, definition, personal_keys);
     for (const auto& event : span.events) {
-      remember(event.attributes, definition);
+      remember(event.attributes, definition, personal_keys);
     }
     for (const auto& link : span.links) {
-      remember(link.attributes, definition);
+      remember(link.attributes, definition, personal_keys);
     }
     if (span.resource) {
-      remember(span.resource->attributes, definition);
+      remember(span.resource->attributes, definition, personal_keys);
     }
   }
   // Longest first, so "anna petrova" is replaced whole rather than as two words.

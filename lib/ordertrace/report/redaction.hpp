@@ -25,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace ordertrace::report {
@@ -99,7 +100,10 @@ private:
   void known_value_ranges(std::string_view text, std::vector<Range>& ranges) const;
   void key_value_ranges(std::string_view text, std::vector<Range>& ranges) const;
   void pattern_ranges(std::string_view text, std::vector<Range>& ranges) const;
-  void remember(const model::Attributes& attributes, const lifecycle::Definition& definition);
+  // Keys repeat across spans: `personal_keys` memoises, per key, whether its values are
+  // personal data (deny-listed and not one the lifecycle may print).
+  void remember(const model::Attributes& attributes, const lifecycle::Definition& definition,
+                std::unordered_map<std::string, bool>& personal_keys);
   void redact_attributes(model::Attributes& attributes,
                          const lifecycle::Definition& definition) const;
 
