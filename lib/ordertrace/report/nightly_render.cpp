@@ -289,6 +289,28 @@ void render_nightly_text(std::ostream& out, const NightlyReport& r,
     for (const auto& line : detail::wrap(detail::sanitize(reason), 76)) {
       out << "  " << line << '\n';
     }
+    // When the allowance runs (ran) out, in the reader's zone, and what to do about it.
+    if (order.deadline_ns) {
+      const std::int64_t left = *order.deadline_ns - order.now_ns;
+      out << "  "
+          << text(left >= 0 ? Message::label_deadline_ahead : Message::label_deadline_passed, lang)
+          << ' '
+          << (left >= 0
+                  ? format(Message::time_left, lang, fmt::arg("time", when(*order.deadline_ns)),
+                           fmt::arg("left", duration_text(left)))
+                  : format(Message::time_over, lang, fmt::arg("time", when(*order.deadline_ns)),
+                           fmt::arg("over", duration_text(-left))))
+          << '\n';
+    }
+    if (const std::string next = detail::next_step_text(order, lang, options.zone); !next.empty()) {
+      const std::string label(text(Message::label_next_step, lang));
+      const std::size_t label_width = detail::display_width(label);
+      const auto lines = detail::wrap(detail::sanitize(next), 74 - label_width);
+      for (std::size_t line = 0; line < lines.size(); ++line) {
+        out << "  " << (line == 0 ? label : std::string(label_width, ' ')) << ' ' << lines[line]
+            << '\n';
+      }
+    }
     if (const auto* evidence = key_evidence(order)) {
       out << "  "
           << format(Message::n_evidence, lang,

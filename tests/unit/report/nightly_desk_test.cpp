@@ -3,6 +3,7 @@
 // redacted in every format.
 
 #include <ordertrace/report/nightly.hpp>
+#include <ordertrace/util/time.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -171,6 +172,25 @@ TEST(NightlyDesk, EveryFormatShowsTheKnownProblemWithItsRedactedNote) {
   render_nightly_metrics(metrics, report, 1.0, k_t0);
   EXPECT_NE(metrics.str().find("\nordertrace_report_known_lost_orders 1\n"), std::string::npos)
       << metrics.str();
+}
+
+TEST(NightlyDesk, TextSaysWhenTheAllowanceRunsOutAndTheNextStep) {
+  auto order = renamed(lost(), "ORD-N1");
+  order.now_ns = *order.deadline_ns + k_day;
+  order.next_step = lifecycle::NextStep{"queue-unconsumed",
+                                        {{"en", "waiting since {since}: check the consumer"}}};
+  const auto definition = definition_with_endings();
+  NightlyBuilder builder(definition, k_t0 - k_day, order.now_ns, order.now_ns);
+  builder.add_order(order, {});
+  const std::string text = render(NightlyFormat::text, builder.finish());
+  EXPECT_NE(text.find("Deadline: " + util::format_rfc3339(*order.deadline_ns).substr(0, 19)),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("(over by 1d)"), std::string::npos) << text;
+  EXPECT_NE(text.find("Next step: waiting since " +
+                      util::format_rfc3339(*order.last_state_time_ns).substr(0, 19)),
+            std::string::npos)
+      << text;
 }
 
 } // namespace
