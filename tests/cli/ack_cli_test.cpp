@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "support/run_process.hpp"
+#include "support/test_data.hpp"
 
 namespace ordertrace {
 namespace {
@@ -22,33 +23,15 @@ using test::ProcessResult;
 
 const fs::path k_scenarios = fs::path(ORDERTRACE_SOURCE_DIR) / "tests" / "data" / "scenarios";
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using test::read_file;
 
 std::string scenario_now() {
-  std::string now = read_file(k_scenarios / "now.txt");
-  while (!now.empty() && (now.back() == '\n' || now.back() == '\r')) {
-    now.pop_back();
-  }
-  return now;
+  return test::now_of(k_scenarios);
 }
 
+// The manifest line of a scenario file.
 json manifest(const std::string& file) {
-  std::istringstream lines(read_file(k_scenarios / "manifest.jsonl"));
-  for (std::string line; std::getline(lines, line);) {
-    if (!line.empty()) {
-      auto entry = json::parse(line);
-      if (entry["file"] == file) {
-        return entry;
-      }
-    }
-  }
-  ADD_FAILURE() << "no " << file << " in the manifest";
-  return {};
+  return test::manifest_line(k_scenarios, file);
 }
 
 const char* const k_lost_in_queue = "01-lost-in-queue.otlp.json";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "support/run_process.hpp"
+#include "support/test_data.hpp"
 
 namespace ordertrace {
 namespace {
@@ -18,12 +19,7 @@ using test::run_process;
 
 const std::string k_root = ORDERTRACE_SOURCE_DIR;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using test::read_file;
 
 test::ProcessResult ordertrace(std::vector<std::string> args, const std::string& input = {}) {
   ProcessOptions options;

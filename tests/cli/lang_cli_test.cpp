@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "support/run_process.hpp"
+#include "support/test_data.hpp"
 
 namespace ordertrace {
 namespace {
@@ -58,12 +59,7 @@ ProcessResult show(const std::string& order_id, std::vector<std::string> extra =
   return run_process(args, options);
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using test::read_file;
 
 struct ExpectedCase {
   std::string order_id;

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "support/run_process.hpp"
+#include "support/test_data.hpp"
 
 namespace ordertrace {
 namespace {
@@ -45,30 +46,11 @@ ProcessResult ordertrace(std::vector<std::string> args) {
   return run_process(args, clean_env());
 }
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string now_of(const fs::path& dir) {
-  std::string now = read_text(dir / "now.txt");
-  while (!now.empty() && (now.back() == '\n' || now.back() == '\r' || now.back() == ' ')) {
-    now.pop_back();
-  }
-  return now;
-}
+using test::now_of;
+using test::read_file;
 
 std::vector<json> manifest(const fs::path& dir) {
-  std::vector<json> lines;
-  std::ifstream in(dir / "manifest.jsonl");
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) {
-      lines.push_back(json::parse(line));
-    }
-  }
-  return lines;
+  return test::read_manifest(dir);
 }
 
 // A manifest line that names its own lifecycle file or "now" is judged on its own
@@ -221,7 +203,7 @@ TEST(ReportCli, OutWritesTheFileAndNothingToStdout) {
   const auto result = ordertrace(report_args(k_demo, {"--format", "html", "--out", out.string()}));
   EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 3) << result.err;
   EXPECT_TRUE(result.out.empty());
-  const std::string html = read_text(out);
+  const std::string html = read_file(out);
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0U);
   EXPECT_FALSE(fs::exists(dir.path() / "report.html.tmp"));
 }
@@ -231,7 +213,7 @@ TEST(ReportCli, MetricsFileCountsLostAndStalledPerStateAndService) {
   const fs::path metrics = dir.path() / "ordertrace.prom";
   const auto result = ordertrace(report_args(k_demo, {"--metrics-file", metrics.string()}));
   ASSERT_TRUE(result.exit_code == 0 || result.exit_code == 3) << result.err;
-  const std::string text = read_text(metrics);
+  const std::string text = read_file(metrics);
   std::map<std::string, int> expected;
   for (const auto& line : manifest(k_demo)) {
     const std::string verdict = line["verdict"];
@@ -391,7 +373,7 @@ TEST(ReportCli, NoFormatShowsPersonalData) {
                                       std::string("Premudraya"), std::string("345-67-89")}) {
       EXPECT_EQ(result.out.find(secret), std::string::npos) << format << ": " << secret;
       EXPECT_EQ(result.err.find(secret), std::string::npos) << format << ": " << secret;
-      EXPECT_EQ(read_text(metrics).find(secret), std::string::npos) << format << ": " << secret;
+      EXPECT_EQ(read_file(metrics).find(secret), std::string::npos) << format << ": " << secret;
     }
   }
 }

@@ -9,6 +9,7 @@
 
 #include "support/fake_http_server.hpp"
 #include "support/run_process.hpp"
+#include "support/test_data.hpp"
 
 namespace ordertrace {
 namespace {
@@ -23,12 +24,7 @@ const char* const k_completed_file = "28-int-order-id.jaeger.json";
 const char* const k_completed_order = "20260128";
 const char* const k_now = "2026-11-20T12:00:00Z";
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using test::read_file;
 
 bool loaded(const ProcessResult& result, const std::string& library) {
   return result.err.find("file=" + library) != std::string::npos;
