@@ -159,7 +159,8 @@ bool is_personal_number(std::string_view run) {
   if (run.front() == '+') {
     return digits.size() >= 8 && digits.size() <= 15;
   }
-  if (digits.size() < 10 || digits.size() > 15 || starts_with_date(run)) {
+  // Nine digits: Spanish, Polish, French (without its 0) mobile numbers, "601 234 567".
+  if (digits.size() < 9 || digits.size() > 15 || starts_with_date(run)) {
     return false;
   }
   // Without a country code a phone number is written in groups; dots alone are a

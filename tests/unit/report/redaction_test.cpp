@@ -27,6 +27,8 @@ TEST(Redactor, ReplacesPhoneNumbers) {
   EXPECT_EQ(redactor.redact("tel 8 (916) 123-45-67"), "tel [redacted]");
   EXPECT_EQ(redactor.redact("tel +7 916 123 45 67"), "tel [redacted]");
   EXPECT_EQ(redactor.redact("sms to 555-123-4567 failed"), "sms to [redacted] failed");
+  EXPECT_EQ(redactor.redact("call 601 234 567 today"), "call [redacted] today");
+  EXPECT_EQ(redactor.redact("tel 60-123-45-67"), "tel [redacted]");
 }
 
 TEST(Redactor, ReplacesLuhnValidCardNumbersOnly) {
@@ -68,6 +70,8 @@ TEST(Redactor, LeavesIdentifiersDatesAndOrdinaryErrorsAlone) {
            "at epoch 1787220000000 (1787220000000000000 ns)",
            "SqlException: Timeout expired (-2), 19.11.2026 16:05",
            "order 20260011 shipped",
+           "batch of 123456789 bytes",
+           "release 601.234.567",
        }) {
     EXPECT_EQ(redactor.redact(text), text);
   }
