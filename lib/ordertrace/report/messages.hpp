@@ -398,6 +398,7 @@ inline constexpr const char* k_locale_variables[] = {"LC_ALL", "LC_MESSAGES", "L
     "| вердикт | заказ | остановился на | ждёт | под подозрением | доказательство | трейс "        \
     "|")                                                                                           \
   X(nm_known_column, " known |", " отметка |")                                                     \
+  X(nm_next_steps, "### Deadlines and next steps", "### Сроки и что делать")                      \
   X(nm_trace_link, "trace", "трейс")                                                               \
   X(nm_business, "## Business figures", "## Бизнес-показатели")                                    \
   X(nm_completed,                                                                                  \

@@ -295,11 +295,12 @@ void render_nightly_text(std::ostream& out, const NightlyReport& r,
       out << "  "
           << text(left >= 0 ? Message::label_deadline_ahead : Message::label_deadline_passed, lang)
           << ' '
-          << (left >= 0
-                  ? format(Message::time_left, lang, fmt::arg("time", when(*order.deadline_ns)),
-                           fmt::arg("left", duration_text(left)))
-                  : format(Message::time_over, lang, fmt::arg("time", when(*order.deadline_ns)),
-                           fmt::arg("over", duration_text(-left))))
+          << (left >= 0 ? format(Message::time_left, lang,
+                                 fmt::arg("time", detail::moment(*order.deadline_ns, options.zone)),
+                                 fmt::arg("left", duration_text(left)))
+                        : format(Message::time_over, lang,
+                                 fmt::arg("time", detail::moment(*order.deadline_ns, options.zone)),
+                                 fmt::arg("over", duration_text(-left))))
           << '\n';
     }
     if (const std::string next = detail::next_step_text(order, lang, options.zone); !next.empty()) {
@@ -746,6 +747,37 @@ void render_nightly_markdown(std::ostream& out, const NightlyReport& r,
         << " |";
     if (status.acknowledged) {
       out << ' ' << md(ack_text(*status.acknowledged, lang, options.zone)) << " |";
+    }
+    out << '\n';
+  }
+  // Per problem, when its allowance runs (ran) out and what to do: too long for the table.
+  bool steps_header = false;
+  for (const auto& order : r.problems) {
+    const std::string next = detail::next_step_text(order, lang, options.zone);
+    if (!order.deadline_ns && next.empty()) {
+      continue;
+    }
+    if (!steps_header) {
+      out << '\n' << text(Message::nm_next_steps, lang) << "\n\n";
+      steps_header = true;
+    }
+    out << "- `" << md(order.order_id) << "`";
+    if (order.deadline_ns) {
+      const std::int64_t left = *order.deadline_ns - order.now_ns;
+      out << ' '
+          << text(left >= 0 ? Message::label_deadline_ahead : Message::label_deadline_passed, lang)
+          << ' '
+          << md(left >= 0
+                    ? format(Message::time_left, lang,
+                             fmt::arg("time", detail::moment(*order.deadline_ns, options.zone)),
+                             fmt::arg("left", duration_text(left)))
+                    : format(Message::time_over, lang,
+                             fmt::arg("time", detail::moment(*order.deadline_ns, options.zone)),
+                             fmt::arg("over", duration_text(-left))));
+    }
+    if (!next.empty()) {
+      out << (order.deadline_ns ? ". " : " ") << text(Message::label_next_step, lang) << ' '
+          << md(next);
     }
     out << '\n';
   }

@@ -191,6 +191,15 @@ TEST(NightlyDesk, TextSaysWhenTheAllowanceRunsOutAndTheNextStep) {
                       util::format_rfc3339(*order.last_state_time_ns).substr(0, 19)),
             std::string::npos)
       << text;
+  // Markdown lists them under the problems table.
+  NightlyBuilder again(definition, k_t0 - k_day, order.now_ns, order.now_ns);
+  again.add_order(order, {});
+  const std::string markdown = render(NightlyFormat::md, again.finish());
+  EXPECT_NE(markdown.find(
+                "- `ORD-N1` Deadline: " + util::format_rfc3339(*order.deadline_ns).substr(0, 19) +
+                "Z (over by 1d). Next step: waiting since"),
+            std::string::npos)
+      << markdown;
 }
 
 } // namespace
