@@ -298,6 +298,12 @@ inline constexpr const char* k_locale_variables[] = {"LC_ALL", "LC_MESSAGES", "L
   X(n_column_count, "count", "всего")                                                              \
   X(n_column_allowed, "allowed", "норматив")                                                       \
   X(n_column_over, "over", "сверх")                                                                \
+  X(n_allowed_varies, "varies", "разные")                                                          \
+  X(n_allowed_by_set, "  Allowed per allowance set, where the sets differ:",                       \
+    "  Нормативы по наборам, где они различаются:")                                                \
+  X(n_set_allowance, "{set} {allowed} ({over} of {count} over)",                                   \
+    "{set} {allowed} (сверх: {over} из {count})")                                                  \
+  X(n_set_states_own, "states' own", "базовые")                                                    \
   X(n_lost_stalled, "Lost orders: {lost}, stalled orders: {stalled}",                              \
     "Потеряно заказов: {lost}, задерживается: {stalled}")                                          \
   X(n_unacknowledged,                                                                              \

@@ -214,6 +214,12 @@ DurationSummary summarize(std::vector<std::int64_t>& values) {
   return summary;
 }
 
+bool TransitionStats::allowance_varies() const noexcept {
+  return std::any_of(allowance_sets.begin(), allowance_sets.end(), [this](const SetAllowance& s) {
+    return s.allowance_ns != allowance_sets.front().allowance_ns;
+  });
+}
+
 std::size_t NightlyReport::unacknowledged_lost() const noexcept {
   std::size_t n = 0;
   for (std::size_t i = 0; i < problems.size(); ++i) {
@@ -326,15 +332,26 @@ NightlyReport NightlyBuilder::finish() {
       auto& stats = transitions[key];
       stats.from_state = stage.from_state;
       stats.to_state = stage.to_state;
-      if (!stats.allowance_ns) {
-        stats.allowance_ns = stage.allowance_ns;
+      const std::string set = order.allowance_set.value_or("");
+      auto group = std::find_if(stats.allowance_sets.begin(), stats.allowance_sets.end(),
+                                [&](const SetAllowance& s) {
+                                  return s.set == set && s.allowance_ns == stage.allowance_ns;
+                                });
+      if (group == stats.allowance_sets.end()) {
+        stats.allowance_sets.push_back({set, stage.allowance_ns, 0, 0});
+        group = std::prev(stats.allowance_sets.end());
       }
+      ++group->count;
+      group->over_allowance += stage.over_allowance ? 1 : 0;
       stats.over_allowance += stage.over_allowance ? 1 : 0;
       durations[key].push_back(stage.duration_ns);
     }
   }
   for (auto& [key, stats] : transitions) {
     stats.durations = summarize(durations[key]);
+    if (!stats.allowance_varies() && !stats.allowance_sets.empty()) {
+      stats.allowance_ns = stats.allowance_sets.front().allowance_ns;
+    }
     report.transitions.push_back(std::move(stats));
   }
 

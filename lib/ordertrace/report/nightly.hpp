@@ -96,12 +96,26 @@ struct DurationSummary {
 // Sorts `values` in place.
 DurationSummary summarize(std::vector<std::int64_t>& values);
 
+// The orders of one transition that had the same allowance set and allowance.
+struct SetAllowance {
+  std::string set; // the allowance set (lifecycle.md: order types); empty: the states' own
+  std::optional<std::int64_t> allowance_ns;
+  std::size_t count = 0;          // stages
+  std::size_t over_allowance = 0; // of those, over this allowance
+};
+
 struct TransitionStats {
   std::string from_state;
   std::string to_state;
   DurationSummary durations;
-  std::optional<std::int64_t> allowance_ns; // the allowance in force on from_state's row
-  std::size_t over_allowance = 0;
+  // The allowance every order had on from_state's row; nullopt when there is none, or
+  // when orders of different allowance sets had different ones (see allowance_varies).
+  std::optional<std::int64_t> allowance_ns;
+  std::size_t over_allowance = 0; // each order counted against its own allowance
+  // Per set and allowance, in the order first seen: what the single allowance hides.
+  std::vector<SetAllowance> allowance_sets;
+  // Whether the orders had more than one allowance on this transition.
+  bool allowance_varies() const noexcept;
 };
 
 struct FunnelStep {

@@ -75,6 +75,7 @@ th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e6e9ee;vertical-a
 th{background:#f0f2f6;cursor:pointer;user-select:none;white-space:nowrap}
 th:after{content:" \2195";color:#9aa3b2}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
+td.late{color:#b42318}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}
 @media (max-width:900px){.grid{grid-template-columns:1fr}}
 svg text{font-size:11px;fill:#1d2330}
@@ -138,8 +139,10 @@ void funnel_svg(std::ostream& out, const NightlyReport& r) {
 void stages_svg(std::ostream& out, const NightlyReport& r) {
   double longest = 1;
   for (const auto& t : r.transitions) {
-    longest = std::max({longest, static_cast<double>(t.durations.p99_ns) / 1e9,
-                        t.allowance_ns ? static_cast<double>(*t.allowance_ns) / 1e9 : 0.0});
+    longest = std::max(longest, static_cast<double>(t.durations.p99_ns) / 1e9);
+    for (const auto& group : t.allowance_sets) {
+      longest = std::max(longest, static_cast<double>(group.allowance_ns.value_or(0)) / 1e9);
+    }
   }
   // Each transition: its name on one line, its bars below, so long state names fit.
   const int row = 36;
@@ -169,11 +172,15 @@ void stages_svg(std::ostream& out, const NightlyReport& r) {
                          dur(t.durations.p50_ns), dur(t.durations.p95_ns), dur(t.durations.p99_ns),
                          t.durations.count);
     }
-    if (t.allowance_ns) {
-      out << fmt::format(
-          "<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#d33\" "
-          "stroke-width=\"2\"><title>allowed {3}</title></line>",
-          x(*t.allowance_ns), y + 12, y + 32, dur(*t.allowance_ns));
+    // One tick per allowance set: orders of different sets have different allowances.
+    for (const auto& group : t.allowance_sets) {
+      if (group.allowance_ns) {
+        out << fmt::format(
+            "<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#d33\" "
+            "stroke-width=\"2\"><title>allowed {3}{4}</title></line>",
+            x(*group.allowance_ns), y + 12, y + 32, dur(*group.allowance_ns),
+            group.set.empty() ? std::string() : " (set " + esc(group.set) + ")");
+      }
     }
   }
   const int legend = height - 8;
@@ -203,6 +210,46 @@ void groups_table(std::ostream& out, const char* title, const std::vector<Proble
         << num_cell(static_cast<double>(group.stalled), std::to_string(group.stalled)) << "</tr>";
   }
   out << "</tbody></table>";
+}
+
+// The allowed cell of a transition: its allowance, or, when the orders' allowance sets
+// differ, each set's ("express 2h (1 of 3 over)") on a line of its own.
+std::string allowed_html(const TransitionStats& t) {
+  if (!t.allowance_varies()) {
+    return t.allowance_ns ? esc(dur(*t.allowance_ns)) : "-";
+  }
+  std::string out = "varies:";
+  for (const auto& group : t.allowance_sets) {
+    out += "<br>" +
+           esc(format(Message::n_set_allowance, Language::en,
+                      fmt::arg("set", group.set.empty() ? "states' own" : group.set),
+                      fmt::arg("allowed",
+                               group.allowance_ns ? dur(*group.allowance_ns) : std::string("-")),
+                      fmt::arg("over", group.over_allowance), fmt::arg("count", group.count)));
+  }
+  return out;
+}
+
+// When the order's allowance runs (ran) out, on the report's clock, sortable by that time.
+std::string deadline_cell(const lifecycle::Assessment& order, const NightlyRenderOptions& options) {
+  if (!order.deadline_ns) {
+    return "<td class=\"n\" data-sort=\"0\">-</td>";
+  }
+  const std::int64_t left = *order.deadline_ns - order.now_ns;
+  const std::string time = detail::moment(*order.deadline_ns, options.zone);
+  const std::string shown = left >= 0
+                                ? format(Message::time_left, Language::en, fmt::arg("time", time),
+                                         fmt::arg("left", dur(left)))
+                                : format(Message::time_over, Language::en, fmt::arg("time", time),
+                                         fmt::arg("over", dur(-left)));
+  return fmt::format("<td class=\"n{}\" data-sort=\"{}\">{}</td>", left < 0 ? " late" : "",
+                     seconds_key(*order.deadline_ns), esc(shown));
+}
+
+std::string next_step_or_dash(const lifecycle::Assessment& order,
+                              const NightlyRenderOptions& options) {
+  const std::string next = detail::next_step_text(order, Language::en, options.zone);
+  return next.empty() ? std::string("-") : next;
 }
 
 } // namespace
@@ -250,8 +297,8 @@ void render_nightly_html(std::ostream& out, const NightlyReport& r,
         << seconds_key(t.durations.p95_ns) << "\">" << esc(dur(t.durations.p95_ns))
         << "</td><td class=\"n\" data-sort=\"" << seconds_key(t.durations.p99_ns) << "\">"
         << esc(dur(t.durations.p99_ns)) << "</td><td class=\"n\" data-sort=\""
-        << (t.allowance_ns ? seconds_key(*t.allowance_ns) : "0") << "\">"
-        << (t.allowance_ns ? esc(dur(*t.allowance_ns)) : "-") << "</td>"
+        << (t.allowance_ns ? seconds_key(*t.allowance_ns) : "0") << "\">" << allowed_html(t)
+        << "</td>"
         << num_cell(static_cast<double>(t.over_allowance), std::to_string(t.over_allowance))
         << "</tr>";
   }
@@ -285,15 +332,16 @@ void render_nightly_html(std::ostream& out, const NightlyReport& r,
       out << (known ? "<h2 id=\"known\">Known problems (acknowledged)</h2>"
                     : "<h2 id=\"new\">New problems (not acknowledged)</h2>")
           << "<table class=\"sortable\"><thead><tr><th>verdict</th>"
-             "<th>order</th><th>stopped at</th><th>waiting</th><th>next</th><th>suspect</th>"
-             "<th>evidence</th><th>traces</th>"
+             "<th>order</th><th>stopped at</th><th>waiting</th><th>next</th><th>deadline</th>"
+             "<th>next step</th><th>suspect</th><th>evidence</th><th>traces</th>"
           << (known ? "<th>known</th>" : "") << "</tr></thead><tbody>";
     }
     out << "<tr><td>" << lifecycle::to_string(order.verdict) << "</td><td><code>"
         << esc(order.order_id) << "</code></td><td>" << esc(order.last_state.value_or("-"))
         << "</td><td class=\"n\" data-sort=\"" << seconds_key(order.waiting_ns.value_or(0)) << "\">"
         << esc(order.waiting_ns ? dur(*order.waiting_ns) : "-") << "</td><td>"
-        << esc(order.expected_next_state.value_or("-")) << "</td><td>"
+        << esc(order.expected_next_state.value_or("-")) << "</td>" << deadline_cell(order, options)
+        << "<td>" << esc(next_step_or_dash(order, options)) << "</td><td>"
         << esc(order.suspect.value_or("-")) << "</td><td>" << esc(order.reason);
     for (const auto& evidence : order.evidence) {
       if (evidence.kind == lifecycle::Evidence::Kind::state) {

@@ -76,6 +76,24 @@ std::string endings_text(const NightlyReport& r, Language language = Language::e
   return out.empty() ? out : " (" + out + ")";
 }
 
+// The allowance of each set a transition's orders had ("express 2h (1 of 3 over)"), joined
+// by "; ": what its single allowed value would hide when the sets differ.
+std::string set_allowances_text(const TransitionStats& t, Language language) {
+  std::string out;
+  for (const auto& group : t.allowance_sets) {
+    out += (out.empty() ? "" : "; ") +
+           format(Message::n_set_allowance, language,
+                  fmt::arg("set", group.set.empty()
+                                      ? std::string(text(Message::n_set_states_own, language))
+                                      : group.set),
+                  fmt::arg("allowed", group.allowance_ns
+                                          ? format_duration(*group.allowance_ns, language)
+                                          : std::string("-")),
+                  fmt::arg("over", group.over_allowance), fmt::arg("count", group.count));
+  }
+  return out;
+}
+
 // A time in the text and Markdown formats: RFC 3339 UTC as ever, or on the zone's clock with
 // its offset.
 std::string local_time(std::int64_t ns, const util::TimeZone& zone) {
@@ -237,8 +255,23 @@ void render_nightly_text(std::ostream& out, const NightlyReport& r,
     out << "  " << cell(t.from_state + " -> " + t.to_state, 50)
         << fmt::format(" {:>5} {:>{}} {:>{}} {:>{}} {:>{}} {:>5}\n", t.durations.count,
                        duration_text(t.durations.p50_ns), dw, duration_text(t.durations.p95_ns), dw,
-                       duration_text(t.durations.p99_ns), dw, optional_duration(t.allowance_ns),
+                       duration_text(t.durations.p99_ns), dw,
+                       t.allowance_varies() ? std::string(text(Message::n_allowed_varies, lang))
+                                            : optional_duration(t.allowance_ns),
                        dw + 1, t.over_allowance);
+  }
+  if (std::any_of(r.transitions.begin(), r.transitions.end(),
+                  [](const TransitionStats& t) { return t.allowance_varies(); })) {
+    out << text(Message::n_allowed_by_set, lang) << '\n';
+    for (const auto& t : r.transitions) {
+      if (t.allowance_varies()) {
+        const std::string line =
+            t.from_state + " -> " + t.to_state + ": " + set_allowances_text(t, lang);
+        for (const auto& part : detail::wrap(detail::sanitize(line), 74)) {
+          out << "    " << part << '\n';
+        }
+      }
+    }
   }
 
   out << '\n'
@@ -469,6 +502,17 @@ void render_nightly_json(std::ostream& out, const NightlyReport& r,
     entry.update(summary_json(t.durations));
     entry["allowance_seconds"] = t.allowance_ns ? seconds(*t.allowance_ns) : Json(nullptr);
     entry["over_allowance"] = t.over_allowance;
+    // Added: allowance_seconds is null when the sets' allowances differ; these say each.
+    entry["allowance_varies"] = t.allowance_varies();
+    Json sets = Json::array();
+    for (const auto& group : t.allowance_sets) {
+      sets.push_back(Json{
+          {"set", group.set.empty() ? Json(nullptr) : Json(group.set)},
+          {"allowance_seconds", group.allowance_ns ? seconds(*group.allowance_ns) : Json(nullptr)},
+          {"count", group.count},
+          {"over_allowance", group.over_allowance}});
+    }
+    entry["allowance_sets"] = sets;
     transitions.push_back(std::move(entry));
   }
   json["transitions"] = transitions;
@@ -692,7 +736,9 @@ void render_nightly_markdown(std::ostream& out, const NightlyReport& r,
   for (const auto& t : r.transitions) {
     out << "| " << md(t.from_state) << " | " << md(t.to_state) << " | " << t.durations.count
         << " | " << duration_text(t.durations.p50_ns) << " | " << duration_text(t.durations.p95_ns)
-        << " | " << duration_text(t.durations.p99_ns) << " | " << optional_duration(t.allowance_ns)
+        << " | " << duration_text(t.durations.p99_ns) << " | "
+        << (t.allowance_varies() ? md(set_allowances_text(t, lang))
+                                 : optional_duration(t.allowance_ns))
         << " | " << t.over_allowance << " |\n";
   }
   out << '\n' << text(Message::nm_lost_stalled, lang) << "\n\n";
