@@ -165,6 +165,8 @@ private:
   std::string m_duplicate;
 };
 
+json parse_document(std::string_view text, std::string_view source_name);
+
 // Walks the DOM and turns it into a Definition; every problem becomes an InputError naming
 // the source and the JSON pointer of the offending value.
 class LifecycleReader {
@@ -208,8 +210,207 @@ public:
     return definition;
   }
 
+  // A document with "extends" becomes its base with the document's changes applied (see
+  // merge_over); one without is returned as it is. `chain` holds the files being read, for
+  // the cycle check. Errors in the merged document are reported at the pointers of this
+  // file (a state by its name), not of the merged array.
+  json resolve(const json& document, std::vector<std::filesystem::path>& chain) {
+    if (!document.is_object() || !document.contains("extends")) {
+      return document;
+    }
+    const std::string target = non_empty_string(document.at("extends"), "/extends");
+    json base;
+    if (target == "default") {
+      base = parse_document(detail::k_default_lifecycle_json, k_default_source_name);
+    } else {
+      base = load_base_file(target, chain);
+    }
+    return merge_over(base, document);
+  }
+
 private:
-  [[noreturn]] void fail(const std::string& pointer, std::string_view problem) const {
+  // Reads, resolves and validates the lifecycle file `target` names (relative to this one),
+  // and makes its holidays files relative to this file's folder.
+  json load_base_file(const std::string& target, std::vector<std::filesystem::path>& chain) {
+    const std::filesystem::path path = m_base_dir / target;
+    std::error_code ignored;
+    const std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ignored);
+    const auto seen = std::find(chain.begin(), chain.end(), canonical);
+    if (seen != chain.end()) {
+      std::string cycle;
+      for (auto it = seen; it != chain.end(); ++it) {
+        cycle += it->filename().string() + " -> ";
+      }
+      fail("/extends", fmt::format("\"{}\" closes a cycle of extends: {}{}", target, cycle,
+                                   canonical.filename().string()));
+    }
+    std::string text;
+    try {
+      text = read_text_file(path, "lifecycle file");
+    } catch (const InputError& error) {
+      fail("/extends", error.what());
+    }
+    chain.push_back(canonical);
+    LifecycleReader base_reader(path.string(), path.parent_path());
+    json base = base_reader.resolve(parse_document(text, path.string()), chain);
+    base_reader.read(base); // its own errors name its own file and pointers
+    chain.pop_back();
+    if (json* calendars = base.contains("calendars") ? &base["calendars"] : nullptr;
+        calendars != nullptr && calendars->is_object()) {
+      for (auto& [name, calendar] : calendars->items()) {
+        if (!calendar.is_object() || !calendar.contains("holidays_file")) {
+          continue;
+        }
+        json& file = calendar["holidays_file"];
+        if (file.is_string() && !std::filesystem::path(file.get<std::string>()).is_absolute()) {
+          file = (std::filesystem::path(target).parent_path() / file.get<std::string>())
+                     .lexically_normal()
+                     .generic_string();
+        }
+      }
+    }
+    return base;
+  }
+
+  // The document's keys over the base's: "states" as an object changes inherited states by
+  // name (an array replaces the list); "calendars", "addresses" and "order_types"/"sets"
+  // merge by key, an entry replacing the base's entry of that key whole; "redaction" merges
+  // its two lists, each replaced whole; "hints" replace the base's hint of the same id in
+  // place and go before the inherited ones otherwise ([] drops them); every other key
+  // replaces the base's.
+  json merge_over(json merged, const json& document) {
+    merged.erase("comment");
+    merged.erase("name"); // left out, the name is this file's stem, not the base's
+    if (merged.contains("states")) {
+      alias_states(merged["states"]);
+    }
+    for (const auto& [key, value] : document.items()) {
+      if (key == "extends") {
+        continue;
+      }
+      json& into = merged[key];
+      if (key == "states" && value.is_object()) {
+        merge_states(into, value);
+      } else if (key == "states") {
+        // A new list: its pointers are this file's own.
+        std::erase_if(m_aliases,
+                      [](const auto& alias) { return alias.first.starts_with("/states/"); });
+        into = value;
+      } else if ((key == "calendars" || key == "addresses") && value.is_object() &&
+                 into.is_object()) {
+        merge_by_key(into, value);
+      } else if ((key == "order_types" || key == "redaction") && value.is_object() &&
+                 into.is_object()) {
+        for (const auto& [inner, inner_value] : value.items()) {
+          if (key == "order_types" && inner == "sets" && inner_value.is_object() &&
+              into.contains("sets") && into["sets"].is_object()) {
+            merge_by_key(into["sets"], inner_value);
+          } else {
+            into[inner] = inner_value;
+          }
+        }
+      } else if (key == "hints" && value.is_array() && !value.empty() && into.is_array()) {
+        // An empty list is the one way to drop the inherited hints: it replaces, below.
+        merge_hints(into, value);
+      } else {
+        into = value;
+      }
+    }
+    return merged;
+  }
+
+  // null takes an inherited entry away ("calendars": {"workshop": null}).
+  static void merge_by_key(json& into, const json& changes) {
+    for (const auto& [key, value] : changes.items()) {
+      if (value.is_null()) {
+        into.erase(key);
+      } else {
+        into[key] = value;
+      }
+    }
+  }
+
+  // Every state of an inherited list is reported by name: "/states/3/allowance" means
+  // nothing to someone reading a file that has no array.
+  void alias_states(const json& states) {
+    if (!states.is_array()) {
+      return;
+    }
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      if (states[i].is_object() && states[i].contains("name") && states[i]["name"].is_string()) {
+        m_aliases.emplace_back(child("/states", i),
+                               child("/states", states[i]["name"].get<std::string>()));
+      }
+    }
+  }
+
+  void merge_states(json& states, const json& changes) {
+    std::vector<std::string> names;
+    for (const json& state : states) {
+      names.push_back(state.value("name", std::string()));
+    }
+    for (const auto& [name, change] : changes.items()) {
+      if (name == "comment") {
+        continue;
+      }
+      const std::string pointer = child("/states", name);
+      const auto at = std::find(names.begin(), names.end(), name);
+      if (at == names.end()) {
+        fail_unknown(pointer, "state", name, names,
+                     "an object of changes names inherited states; give an array to add or "
+                     "remove states");
+      }
+      expect_type(change, pointer, json::value_t::object,
+                  "an object of the state's keys to change");
+      check_keys(
+          change, pointer,
+          {"owner", "required", "allowance", "queues", "calendar", "description", "comment"});
+      for (const auto& [key, value] : change.items()) {
+        states[static_cast<std::size_t>(at - names.begin())][key] = value;
+      }
+    }
+  }
+
+  void merge_hints(json& hints, const json& changes) {
+    std::vector<std::string> ids;
+    for (const json& hint : hints) {
+      ids.push_back(hint.is_object() && hint.contains("id") && hint["id"].is_string()
+                        ? hint["id"].get<std::string>()
+                        : std::string());
+    }
+    json added = json::array();
+    std::vector<std::pair<std::size_t, std::size_t>> replaced_at; // {file index, base index}
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      const json& hint = changes[i];
+      const std::string id = hint.is_object() && hint.contains("id") && hint["id"].is_string()
+                                 ? hint["id"].get<std::string>()
+                                 : std::string();
+      const auto at = std::find(ids.begin(), ids.end(), id);
+      // A repeated id is added again, so that the duplicate check names it.
+      if (!id.empty() && at != ids.end() && seen.insert(id).second) {
+        hints[static_cast<std::size_t>(at - ids.begin())] = hint;
+        replaced_at.emplace_back(i, static_cast<std::size_t>(at - ids.begin()));
+      } else {
+        m_aliases.emplace_back(child("/hints", added.size()), child("/hints", i));
+        added.push_back(hint);
+      }
+    }
+    for (const auto& [file_index, base_index] : replaced_at) {
+      m_aliases.emplace_back(child("/hints", added.size() + base_index),
+                             child("/hints", file_index));
+    }
+    hints.insert(hints.begin(), added.begin(), added.end());
+  }
+
+  [[noreturn]] void fail(std::string pointer, std::string_view problem) const {
+    for (const auto& [merged, own] : m_aliases) {
+      if (pointer.starts_with(merged) &&
+          (pointer.size() == merged.size() || pointer[merged.size()] == '/')) {
+        pointer = own + pointer.substr(merged.size());
+        break;
+      }
+    }
     if (pointer.empty()) {
       throw_input_error(fmt::format("{}: {}", m_source, problem));
     }
@@ -938,6 +1139,9 @@ private:
   std::vector<std::string> m_ending_names;
   std::vector<std::string> m_calendar_names;
   bool m_services_listed = false;
+  // Pointers into the merged document -> pointers into this file ({"/states/3",
+  // "/states/PRICE_CALCULATED"}); empty without "extends".
+  std::vector<std::pair<std::string, std::string>> m_aliases;
 };
 
 // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error ..." ->
@@ -956,10 +1160,7 @@ std::string parse_error_detail(const json::parse_error& error) {
   return std::string(message);
 }
 
-} // namespace
-
-lifecycle::Definition parse_lifecycle(std::string_view text, std::string_view source_name,
-                                      const std::filesystem::path& base_dir) {
+json parse_document(std::string_view text, std::string_view source_name) {
   DuplicateKeyFinder duplicates;
   json document;
   try {
@@ -976,8 +1177,21 @@ lifecycle::Definition parse_lifecycle(std::string_view text, std::string_view so
   if (!duplicates.duplicate().empty()) {
     throw_input_error(fmt::format("{}: {}: duplicate key", source_name, duplicates.duplicate()));
   }
+  return document;
+}
+
+lifecycle::Definition parse_lifecycle_in_chain(std::string_view text, std::string_view source_name,
+                                               const std::filesystem::path& base_dir,
+                                               std::vector<std::filesystem::path> chain) {
   LifecycleReader reader(source_name, base_dir);
-  return reader.read(document);
+  return reader.read(reader.resolve(parse_document(text, source_name), chain));
+}
+
+} // namespace
+
+lifecycle::Definition parse_lifecycle(std::string_view text, std::string_view source_name,
+                                      const std::filesystem::path& base_dir) {
+  return parse_lifecycle_in_chain(text, source_name, base_dir, {});
 }
 
 lifecycle::Definition load_lifecycle_file(const std::filesystem::path& path) {
@@ -987,7 +1201,9 @@ lifecycle::Definition load_lifecycle_file(const std::filesystem::path& path) {
   } catch (const InputError& e) {
     throw_input_error(e.what()); // the path is the user's: one line, whatever it holds
   }
-  return parse_lifecycle(text, path.string(), path.parent_path());
+  std::error_code ignored;
+  return parse_lifecycle_in_chain(text, path.string(), path.parent_path(),
+                                  {std::filesystem::weakly_canonical(path, ignored)});
 }
 
 lifecycle::Definition default_lifecycle() {
