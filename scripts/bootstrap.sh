@@ -9,6 +9,7 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
+  libmimalloc-dev
   clang-format python3 curl
   chromium
 )
