@@ -123,14 +123,7 @@ void render_markdown(std::ostream& out, const lifecycle::Assessment& unfiltered,
     out << '\n';
   }
   if (a.deadline_ns && a.waiting_ns && a.verdict != lifecycle::Verdict::completed) {
-    const std::int64_t left = *a.deadline_ns - a.now_ns;
-    out << label(Message::md_deadline)
-        << (left >= 0
-                ? format(Message::time_left, language, fmt::arg("time", time_text(*a.deadline_ns)),
-                         fmt::arg("left", duration(left)))
-                : format(Message::time_over, language, fmt::arg("time", time_text(*a.deadline_ns)),
-                         fmt::arg("over", duration(-left))))
-        << '\n';
+    out << label(Message::md_deadline) << detail::deadline_text(a, language, options.zone) << '\n';
   }
   if (const std::string allowances = detail::allowances_text(a, language); !allowances.empty()) {
     out << label(Message::md_allowances) << text(allowances) << '\n';

@@ -235,15 +235,10 @@ std::string deadline_cell(const lifecycle::Assessment& order, const NightlyRende
   if (!order.deadline_ns) {
     return "<td class=\"n\" data-sort=\"0\">-</td>";
   }
-  const std::int64_t left = *order.deadline_ns - order.now_ns;
-  const std::string time = detail::moment(*order.deadline_ns, options.zone);
-  const std::string shown = left >= 0
-                                ? format(Message::time_left, Language::en, fmt::arg("time", time),
-                                         fmt::arg("left", dur(left)))
-                                : format(Message::time_over, Language::en, fmt::arg("time", time),
-                                         fmt::arg("over", dur(-left)));
-  return fmt::format("<td class=\"n{}\" data-sort=\"{}\">{}</td>", left < 0 ? " late" : "",
-                     seconds_key(*order.deadline_ns), esc(shown));
+  const bool late = *order.deadline_ns < order.now_ns;
+  return fmt::format("<td class=\"n{}\" data-sort=\"{}\">{}</td>", late ? " late" : "",
+                     seconds_key(*order.deadline_ns),
+                     esc(detail::deadline_text(order, Language::en, options.zone)));
 }
 
 std::string next_step_or_dash(const lifecycle::Assessment& order,

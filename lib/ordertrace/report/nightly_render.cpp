@@ -324,17 +324,10 @@ void render_nightly_text(std::ostream& out, const NightlyReport& r,
     }
     // When the allowance runs (ran) out, in the reader's zone, and what to do about it.
     if (order.deadline_ns) {
-      const std::int64_t left = *order.deadline_ns - order.now_ns;
+      const bool ahead = *order.deadline_ns >= order.now_ns;
       out << "  "
-          << text(left >= 0 ? Message::label_deadline_ahead : Message::label_deadline_passed, lang)
-          << ' '
-          << (left >= 0 ? format(Message::time_left, lang,
-                                 fmt::arg("time", detail::moment(*order.deadline_ns, options.zone)),
-                                 fmt::arg("left", duration_text(left)))
-                        : format(Message::time_over, lang,
-                                 fmt::arg("time", detail::moment(*order.deadline_ns, options.zone)),
-                                 fmt::arg("over", duration_text(-left))))
-          << '\n';
+          << text(ahead ? Message::label_deadline_ahead : Message::label_deadline_passed, lang)
+          << ' ' << detail::deadline_text(order, lang, options.zone) << '\n';
     }
     if (const std::string next = detail::next_step_text(order, lang, options.zone); !next.empty()) {
       const std::string label(text(Message::label_next_step, lang));
@@ -809,17 +802,10 @@ void render_nightly_markdown(std::ostream& out, const NightlyReport& r,
     }
     out << "- `" << md(order.order_id) << "`";
     if (order.deadline_ns) {
-      const std::int64_t left = *order.deadline_ns - order.now_ns;
+      const bool ahead = *order.deadline_ns >= order.now_ns;
       out << ' '
-          << text(left >= 0 ? Message::label_deadline_ahead : Message::label_deadline_passed, lang)
-          << ' '
-          << md(left >= 0
-                    ? format(Message::time_left, lang,
-                             fmt::arg("time", detail::moment(*order.deadline_ns, options.zone)),
-                             fmt::arg("left", duration_text(left)))
-                    : format(Message::time_over, lang,
-                             fmt::arg("time", detail::moment(*order.deadline_ns, options.zone)),
-                             fmt::arg("over", duration_text(-left))));
+          << text(ahead ? Message::label_deadline_ahead : Message::label_deadline_passed, lang)
+          << ' ' << md(detail::deadline_text(order, lang, options.zone));
     }
     if (!next.empty()) {
       out << (order.deadline_ns ? ". " : " ") << text(Message::label_next_step, lang) << ' '

@@ -350,14 +350,9 @@ void write_position(TextWriter& w, const lifecycle::Assessment& a) {
                over ? k_yellow : std::string_view{});
     if (a.deadline_ns) {
       // When the allowance runs out (or ran out), on the reader's clock.
-      const std::int64_t left = *a.deadline_ns - a.now_ns;
-      const std::string time = w.time(*a.deadline_ns);
-      w.labelled(w.text(left >= 0 ? Message::label_deadline_ahead : Message::label_deadline_passed),
-                 label_w,
-                 left >= 0 ? w.format(Message::time_left, fmt::arg("time", time),
-                                      fmt::arg("left", w.duration(left)))
-                           : w.format(Message::time_over, fmt::arg("time", time),
-                                      fmt::arg("over", w.duration(-left))));
+      const bool ahead = *a.deadline_ns >= a.now_ns;
+      w.labelled(w.text(ahead ? Message::label_deadline_ahead : Message::label_deadline_passed),
+                 label_w, detail::deadline_text(a, w.language(), w.zone()));
     }
   }
   if (const std::string allowances = detail::allowances_text(a, w.language());

@@ -169,6 +169,17 @@ std::string allowances_text(const lifecycle::Assessment& assessment, Language la
   return out;
 }
 
+std::string deadline_text(const lifecycle::Assessment& assessment, Language language,
+                          const util::TimeZone& zone) {
+  const std::int64_t deadline = assessment.deadline_ns.value_or(assessment.now_ns);
+  const std::int64_t left = deadline - assessment.now_ns;
+  const std::string time = moment(deadline, zone);
+  return left >= 0 ? format(Message::time_left, language, fmt::arg("time", time),
+                            fmt::arg("left", format_duration(left, language)))
+                   : format(Message::time_over, language, fmt::arg("time", time),
+                            fmt::arg("over", format_duration(-left, language)));
+}
+
 std::string not_found_text(const lifecycle::Assessment& assessment, Language language) {
   if (assessment.verdict != lifecycle::Verdict::not_found || !assessment.not_found_reason) {
     return {};

@@ -28,6 +28,11 @@ std::string next_step_text(const lifecycle::Assessment& assessment, Language lan
 // calendar "workshop""; empty when the order has no type, set or calendar to name.
 std::string allowances_text(const lifecycle::Assessment& assessment, Language language);
 
+// When the order's allowance runs (ran) out, on `zone`'s clock: "<moment> (2h left)" or
+// "<moment> (over by 1d)". The assessment must have a deadline.
+std::string deadline_text(const lifecycle::Assessment& assessment, Language language,
+                          const util::TimeZone& zone);
+
 // Why a NOT_FOUND order was not found, in `language`; empty without a known reason.
 std::string not_found_text(const lifecycle::Assessment& assessment, Language language);
 
