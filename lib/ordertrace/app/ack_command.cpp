@@ -140,7 +140,7 @@ ExitCode run_ack(const AckOptions& options, std::ostream& out) {
     out << fmt::format("{:<24} {:<8} {:<21} {:<21} {}\n", "ORDER", "STATUS", "UNTIL", "SINCE",
                        "NOTE");
     for (const auto& ack : acks) {
-      out << fmt::format("{:<24} {:<8} {:<21} {:<21} {}\n", ack.order_id,
+      out << fmt::format("{:<24} {:<8} {:<21} {:<21} {}\n", printable(ack.order_id),
                          ack.active_at(now_ns) ? "active" : "expired", until_text(ack),
                          util::format_rfc3339(ack.created_at_ns), ack.note);
     }
@@ -156,11 +156,11 @@ ExitCode run_ack(const AckOptions& options, std::ostream& out) {
         const bool was = std::any_of(before.begin(), before.end(),
                                      [&](const cache::Ack& ack) { return ack.order_id == id; });
         out << (was ? "removed the acknowledgement of " : "not acknowledged (nothing removed): ")
-            << id << '\n';
+            << printable(id) << '\n';
       }
     } else {
       for (const auto& id : options.order_ids) {
-        out << "not acknowledged (nothing removed): " << id << '\n';
+        out << "not acknowledged (nothing removed): " << printable(id) << '\n';
       }
     }
     return ExitCode::ok;
@@ -178,7 +178,8 @@ ExitCode run_ack(const AckOptions& options, std::ostream& out) {
   }
   cache::Cache(path).put_acks(acks);
   for (const auto& ack : acks) {
-    out << "acknowledged " << ack.order_id << " (" << until_text(ack) << "): " << ack.note << '\n';
+    out << "acknowledged " << printable(ack.order_id) << " (" << until_text(ack)
+        << "): " << ack.note << '\n';
   }
   return ExitCode::ok;
 }

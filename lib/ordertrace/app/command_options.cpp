@@ -34,6 +34,27 @@ std::optional<std::int64_t> parse_since_option(const std::optional<std::string>&
                    "2026-08-20T10:00:00Z");
 }
 
+std::string printable(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  const bool cut = text.size() > max_bytes;
+  if (cut) {
+    std::size_t end = max_bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+      --end; // not inside a UTF-8 sequence
+    }
+    text = text.substr(0, end);
+  }
+  out.reserve(text.size() + 3);
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    out.push_back(u < 0x20 || u == 0x7F ? '?' : c);
+  }
+  if (cut) {
+    out += "...";
+  }
+  return out;
+}
+
 void throw_bad_choice(std::string_view option, const std::string& value,
                       const std::vector<std::string>& choices) {
   std::string message = "invalid " + std::string(option) + " '" + value + "'";

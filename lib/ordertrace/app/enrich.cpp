@@ -1,3 +1,4 @@
+#include <ordertrace/app/command_options.hpp>
 #include <ordertrace/app/enrich.hpp>
 #include <ordertrace/lifecycle/engine.hpp>
 #include <ordertrace/report/messages.hpp>
@@ -357,9 +358,15 @@ EnrichStats enrich_csv(const EnrichOptions& options, Enricher& enricher, std::is
   const auto order_column = index_of(options.order_id_column);
   const auto trace_column = index_of(options.trace_id_column);
   if (!order_column && !trace_column) {
+    // The header of a file that is not tickets at all can be anything: name a few columns,
+    // printably.
+    constexpr std::size_t k_columns_named = 20;
     std::string columns;
-    for (const auto& name : header) {
-      columns += (columns.empty() ? "" : ", ") + name;
+    for (std::size_t i = 0; i < header.size() && i < k_columns_named; ++i) {
+      columns += (i == 0 ? "" : ", ") + printable(header[i], 100);
+    }
+    if (header.size() > k_columns_named) {
+      columns += ", ... (" + std::to_string(header.size()) + " in all)";
     }
     throw UsageError("the tickets have neither an '" + options.order_id_column + "' nor a '" +
                      options.trace_id_column + "' column (columns: " + columns +

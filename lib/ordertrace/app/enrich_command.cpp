@@ -4,6 +4,9 @@
 #include <ordertrace/source/span_store.hpp>
 #include <ordertrace/util/time.hpp>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -95,9 +98,15 @@ ExitCode run_enrich_command(const EnrichCommandOptions& options, std::istream& i
   std::ifstream file;
   std::istream* tickets = &in;
   if (options.input && *options.input != "-") {
+    // A directory opens, then fails inside the first read with the library's own words.
+    std::error_code error;
+    if (std::filesystem::is_directory(*options.input, error)) {
+      throw InputError("cannot read the tickets " + options.input->string() + ": Is a directory");
+    }
     file.open(*options.input, std::ios::binary);
     if (!file) {
-      throw InputError(options.input->string() + ": cannot open the tickets");
+      throw InputError("cannot open the tickets " + options.input->string() + ": " +
+                       std::strerror(errno));
     }
     tickets = &file;
   }

@@ -196,18 +196,23 @@ constexpr const char* k_settings_footer =
     "Precedence: defaults < config file < environment < command line; see\n"
     "'ordertrace config show'.";
 
-std::string command_help(const CLI::App* show, const CLI::App* config, const CLI::App* config_show,
-                         const std::string& fallback) {
-  if (show->parsed()) {
-    return "ordertrace show --help";
+// The deepest command the arguments named (`app` itself when none): it knows the options
+// an error is about.
+const CLI::App& deepest_parsed(const CLI::App& app) {
+  const CLI::App* command = &app;
+  while (!command->get_subcommands().empty()) {
+    command = command->get_subcommands().front();
   }
-  if (config_show->parsed()) {
-    return "ordertrace config show --help";
+  return *command;
+}
+
+// "ordertrace cache prune --help" for that command.
+std::string help_command_of(const CLI::App& command) {
+  std::string words = "--help";
+  for (const CLI::App* at = &command; at->get_parent() != nullptr; at = at->get_parent()) {
+    words = at->get_name() + " " + words;
   }
-  if (config->parsed()) {
-    return "ordertrace config --help";
-  }
-  return fallback;
+  return "ordertrace " + words;
 }
 
 } // namespace
@@ -272,7 +277,8 @@ int run(int argc, char** argv) {
                   "traces by id. Shows counts per verdict, the funnel, per-transition\n"
                   "durations, lost and stalled orders by state and suspect, business figures.\n"
                   "Exit codes: 0 no lost order, 3 lost orders found, 1 error, 2 usage error,\n"
-                  "5 Jaeger unreachable or failing, 6 authentication required or refused.\n") +
+                  "5 Jaeger unreachable or failing, 6 authentication required or refused,\n"
+                  "7 cache unusable.\n") +
       k_settings_footer);
   report_command
       ->add_option("--source", report_options.sources,
@@ -311,8 +317,8 @@ int run(int argc, char** argv) {
                 "Lines)");
   enrich->footer("Tickets need an order id and/or a trace id column. Added columns start with\n"
                  "ordertrace_ and are overwritten on a second run; other columns are kept.\n"
-                 "Exit codes: 0 all enriched, 1 some rows got ordertrace_error, 4 an order not\n"
-                 "found, 5/6 Jaeger unreachable or refusing.");
+                 "Exit codes: 0 all enriched, 1 some rows got ordertrace_error (or an error),\n"
+                 "2 usage error, 4 an order not found, 5/6 Jaeger unreachable or refusing.");
   enrich->add_option("tickets", enrich_options.input, "Ticket file (default: standard input)")
       ->type_name("FILE");
   enrich
@@ -432,19 +438,13 @@ int run(int argc, char** argv) {
     // --help and --version: CLI11 prints them to stdout and exits 0.
     return app.exit(e);
   } catch (const CLI::ExtrasError& e) {
-    const CLI::App& command = show->parsed()             ? *show
-                              : report_command->parsed() ? *report_command
-                              : config_show->parsed()    ? *config_show
-                              : ack->parsed()            ? *ack
-                                                         : app;
+    const CLI::App& command = deepest_parsed(app);
     print_error(describe_extras(e, command, argc, argv));
-    print_hint(report_command->parsed() ? "ordertrace report --help"
-                                        : command_help(show, config, config_show, help_command));
+    print_hint(help_command_of(command));
     return static_cast<int>(ExitCode::usage_error);
   } catch (const CLI::ParseError& e) {
     print_error(lowercase_first_word(e.what()));
-    print_hint(report_command->parsed() ? "ordertrace report --help"
-                                        : command_help(show, config, config_show, help_command));
+    print_hint(help_command_of(deepest_parsed(app)));
     return static_cast<int>(ExitCode::usage_error);
   } catch (const Error& e) {
     print_error(e.what());

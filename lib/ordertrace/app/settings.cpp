@@ -242,8 +242,8 @@ ConfigFile ConfigFile::load(const fs::path& path, std::string_view command,
       throw UsageError(fmt::format("config file {}: {}", path.string(), k_token_hint));
     }
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-      std::string message =
-          fmt::format("config file {}: unknown key '{}'", path.string(), item.fullname());
+      std::string message = fmt::format("config file {}: unknown key '{}'", path.string(),
+                                        printable(item.fullname(), 100));
       if (auto near = util::closest_name(key, keys); !near.empty()) {
         message += " (did you mean '" + near + "'?)";
       }

@@ -168,10 +168,62 @@ bool is_personal_number(std::string_view run) {
   return parenthesis || (separators >= 2 && !only_dots);
 }
 
-const std::regex& email_pattern() {
-  static const std::regex k_email(
-      R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})");
-  return k_email;
+bool is_email_local(char c) {
+  return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+bool is_domain_label(char c) {
+  return is_alnum(c) || c == '-';
+}
+
+bool is_letter(char c) {
+  return is_upper(c) || (c >= 'a' && c <= 'z');
+}
+
+// E-mail addresses, as [A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,} would
+// find them, but in one pass around each '@': std::regex recurses once per byte of a run and
+// retries every start of one, so a long message without an '@' took seconds and one of a
+// megabyte overflowed the stack.
+void add_emails(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>>& out) {
+  std::size_t searched_to = 0; // matches never overlap
+  for (std::size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
+    std::size_t begin = at;
+    while (begin > searched_to && is_email_local(text[begin - 1])) {
+      --begin;
+    }
+    if (begin == at) {
+      continue;
+    }
+    // Labels joined by single dots; the address ends after the letters that start the last
+    // label preceded by a dot, at least two of them.
+    std::size_t end = 0;
+    std::size_t label = at + 1;
+    bool first = true;
+    while (label < text.size() && is_domain_label(text[label])) {
+      if (!first) {
+        std::size_t letters = label;
+        while (letters < text.size() && is_letter(text[letters])) {
+          ++letters;
+        }
+        if (letters - label >= 2) {
+          end = letters;
+        }
+      }
+      first = false;
+      std::size_t stop = label;
+      while (stop < text.size() && is_domain_label(text[stop])) {
+        ++stop;
+      }
+      if (stop >= text.size() || text[stop] != '.') {
+        break;
+      }
+      label = stop + 1;
+    }
+    if (end != 0) {
+      out.emplace_back(begin, end);
+      searched_to = end;
+    }
+  }
 }
 
 const std::regex& iban_pattern() {
@@ -393,7 +445,7 @@ void Redactor::key_value_ranges(std::string_view text, std::vector<Range>& range
 
 void Redactor::pattern_ranges(std::string_view text, std::vector<Range>& ranges) const {
   std::vector<std::pair<std::size_t, std::size_t>> found;
-  add_matches(email_pattern(), text, found);
+  add_emails(text, found);
   for (const auto& pattern : m_patterns) {
     add_matches(pattern, text, found);
   }
