@@ -1,8 +1,9 @@
 // The nightly report at scale (bench/README.md, "report_bench"):
 //
 //   files:  a Jaeger JSON file of N spans (20 per order, one trace per order plus a linked
-//           consumer trace) is decoded into a SpanStore, grouped per order (the stitch),
-//           judged and rendered; the time of each phase on one core and the peak RSS.
+//           consumer trace) is decoded into a PackedSpans store as `ordertrace report`
+//           does, grouped per order (the stitch), judged and rendered; the time of each
+//           phase on one core and the peak RSS.
 //   jaeger: discovery against an in-process fake Jaeger (the HttpTransport seam) holding
 //           K orders in one day: the number of requests for each K at two search depths,
 //           to show that it follows the windows searched, not the orders.
@@ -15,7 +16,7 @@
 #include <ordertrace/report/redaction.hpp>
 #include <ordertrace/source/jaeger_client.hpp>
 #include <ordertrace/source/order_groups.hpp>
-#include <ordertrace/source/span_store.hpp>
+#include <ordertrace/source/packed_spans.hpp>
 #include <ordertrace/util/time.hpp>
 
 #include <fmt/format.h>
@@ -136,52 +137,69 @@ int bench_files(std::size_t spans, const fs::path& dir) {
   const auto definition = config::default_lifecycle();
   double cpu = cpu_seconds();
   auto wall = std::chrono::steady_clock::now();
-  source::SpanStore store;
   const std::vector<fs::path> files = {file};
-  // As `ordertrace report` reads files: attributes neither the lifecycle nor the redactor
-  // needs are dropped while decoding.
+  // As `ordertrace report` reads files: packed as they arrive, attributes neither the
+  // lifecycle nor the redactor needs dropped.
   const report::Redactor redactor(definition.redaction);
-  source::AttributeFilterSink filter(store, [&](std::string_view key) {
-    return report::report_needs_attribute(key, definition, redactor);
-  });
-  source::decode_files(files, filter);
+  source::PackedSpans store(
+      [&](std::string_view key) {
+        return report::report_needs_attribute(key, definition, redactor);
+      },
+      definition.order_id_keys);
+  source::decode_files(files, store);
   const double decode_cpu = cpu_seconds() - cpu;
   const double decode_wall = seconds_since(wall);
   const long decode_rss = peak_rss_mb();
 
   cpu = cpu_seconds();
   wall = std::chrono::steady_clock::now();
-  const auto groups = source::group_by_order(store.spans(), definition.order_id_keys);
+  const auto groups = source::group_by_order(store);
   const double stitch_cpu = cpu_seconds() - cpu;
   const double stitch_wall = seconds_since(wall);
+  const long stitch_rss = peak_rss_mb();
 
   cpu = cpu_seconds();
   wall = std::chrono::steady_clock::now();
   const std::int64_t now = (k_t0_us + 86'400'000'000LL) * 1000;
   report::NightlyBuilder builder(definition, std::numeric_limits<std::int64_t>::min(),
                                  std::numeric_limits<std::int64_t>::max(), now);
-  builder.add_spans(store.spans());
+  // As the report does: each span once, materialised one at a time; each order's spans
+  // materialised for its assessment.
+  const std::vector<bool> first_copies = store.first_copies();
+  model::Span span;
+  for (std::size_t i = 0; i < store.size(); ++i) {
+    if (first_copies[i]) {
+      store.materialize_into(i, span);
+      builder.add_spans(std::span<const model::Span>(&span, 1));
+    }
+  }
   for (const auto& group : groups) {
-    const auto order_spans = source::spans_of(group, store.spans());
+    const auto order_spans = source::spans_of(group, store);
     builder.add_order(lifecycle::assess(definition, order_spans, group.order_id, now), order_spans);
   }
   const auto result = builder.finish();
+  const long judge_rss = peak_rss_mb();
   std::ostringstream text;
   report::render_nightly(text, report::NightlyFormat::json, result, {});
   const double judge_cpu = cpu_seconds() - cpu;
   const double judge_wall = seconds_since(wall);
 
   const double n = static_cast<double>(store.size());
-  std::cout << fmt::format("decode  {:.2f} s cpu ({:.2f} s wall): {:.0f} spans/s; peak RSS {} MB\n",
-                           decode_cpu, decode_wall, n / decode_cpu, decode_rss);
-  std::cout << fmt::format("stitch  {:.2f} s cpu ({:.2f} s wall): {:.0f} spans/s, {} orders\n",
-                           stitch_cpu, stitch_wall, n / stitch_cpu, groups.size());
+  std::cout << fmt::format("decode  {:.2f} s cpu ({:.2f} s wall): {:.0f} spans/s; peak RSS {} MB, "
+                           "store {} MB ({:.0f} bytes a span)\n",
+                           decode_cpu, decode_wall, n / decode_cpu, decode_rss,
+                           store.memory_bytes() / 1'000'000,
+                           static_cast<double>(store.memory_bytes()) / n);
+  std::cout << fmt::format(
+      "stitch  {:.2f} s cpu ({:.2f} s wall): {:.0f} spans/s, {} orders; peak RSS {} MB\n",
+      stitch_cpu, stitch_wall, n / stitch_cpu, groups.size(), stitch_rss);
   std::cout << fmt::format("decode + stitch: {:.0f} spans/s (cpu)\n",
                            n / (decode_cpu + stitch_cpu));
   std::cout << fmt::format("judge + render  {:.2f} s cpu ({:.2f} s wall), {} orders judged, {} "
-                           "ON_TRACK\n",
+                           "ON_TRACK; peak RSS before rendering {} MB, {} MB of JSON\n",
                            judge_cpu, judge_wall, result.orders,
-                           result.count(lifecycle::Verdict::on_track));
+                           result.count(lifecycle::Verdict::on_track), judge_rss,
+                           text.view().size() / 1'000'000);
   std::cout << fmt::format("peak RSS {} MB\n", peak_rss_mb());
   return 0;
 }

@@ -8,7 +8,7 @@
 #include <ordertrace/report/redaction.hpp>
 #include <ordertrace/source/jaeger_client.hpp>
 #include <ordertrace/source/order_groups.hpp>
-#include <ordertrace/source/span_store.hpp>
+#include <ordertrace/source/packed_spans.hpp>
 #include <ordertrace/util/strings.hpp>
 #include <ordertrace/util/time.hpp>
 
@@ -20,7 +20,6 @@
 #include <map>
 #include <set>
 #include <sstream>
-#include <unordered_set>
 
 namespace ordertrace::app {
 namespace {
@@ -128,8 +127,8 @@ private:
   std::string m_what;
 };
 
-bool starts_in(const model::Span& span, std::int64_t from_ns, std::int64_t until_ns) {
-  return span.start_ns >= from_ns && span.start_ns < until_ns;
+bool starts_in(std::int64_t start_ns, std::int64_t from_ns, std::int64_t until_ns) {
+  return start_ns >= from_ns && start_ns < until_ns;
 }
 
 // `inputs` plus what the order cache knows when the report asks Jaeger: the open orders
@@ -237,8 +236,6 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
       report::choose_allowances(allowance_mode, merged.history, definition);
 
   ProgressBar bar(diagnostics, progress && !verbose);
-  std::vector<model::Span> spans;
-  source::SpanStore store;
   std::optional<report::DiscoveryFacts> facts;
   std::vector<std::string> warnings;
   std::vector<std::string> unsearched;
@@ -256,9 +253,11 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
   auto needed = [&definition, &redactor](std::string_view key) {
     return report::report_needs_attribute(key, definition, *redactor);
   };
+  // Every span of the window, packed, with the attributes the report does not need dropped
+  // as they arrive; one order group at a time is materialised below.
+  source::PackedSpans store(needed, definition.order_id_keys);
   if (from_files) {
-    source::AttributeFilterSink filter(store, needed);
-    source::decode_files(options.sources, filter);
+    source::decode_files(options.sources, store);
     source_text = "files";
     for (const auto& path : options.sources) {
       source_text += " " + path.filename().string();
@@ -267,11 +266,11 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
       // The whole files: the window is what they hold.
       from_ns = std::numeric_limits<std::int64_t>::max();
       window_until_ns = std::numeric_limits<std::int64_t>::min();
-      for (const auto& span : store.spans()) {
-        from_ns = std::min(from_ns, span.start_ns);
-        window_until_ns = std::max(window_until_ns, span.start_ns + 1);
+      for (std::size_t i = 0; i < store.size(); ++i) {
+        from_ns = std::min(from_ns, store.start_ns(i));
+        window_until_ns = std::max(window_until_ns, store.start_ns(i) + 1);
       }
-      if (store.spans().empty()) {
+      if (store.empty()) {
         from_ns = until_ns;
         window_until_ns = until_ns;
       }
@@ -290,9 +289,8 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
                                      discovery.http_requests, discovery.traces.trace_ids.size()};
       warnings = std::move(discovery.traces.warnings);
       unsearched = std::move(discovery.traces.failed_services);
-      source::AttributeFilterSink filter(store, needed);
       for (auto& span : discovery.traces.spans) {
-        filter.on_span(std::move(span));
+        store.on_span(std::move(span));
       }
       discovery.traces.spans.clear();
     } catch (const JaegerError& e) {
@@ -306,21 +304,21 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
       rethrow_naming(e, jaeger.base_url);
     }
   }
-  {
-    // The cached history of known open orders, for the traces the window did not bring.
+  if (!merged.cached_spans.empty()) {
+    // The cached history of known open orders, for the traces the window did not bring;
+    // kept whole, as the cache stored it.
     std::set<model::TraceId> fetched;
-    for (const auto& span : store.spans()) {
-      fetched.insert(span.trace_id);
+    for (std::size_t i = 0; i < store.size(); ++i) {
+      fetched.insert(store.trace_id(i));
     }
     for (const auto& span : merged.cached_spans) {
       if (!fetched.contains(span.trace_id)) {
-        store.on_span(model::Span(span));
+        store.add_unfiltered(span);
       }
     }
   }
-  const std::vector<model::Span>& all = store.spans();
 
-  auto groups = source::group_by_order(all, definition.order_id_keys, merged.known_open_orders);
+  auto groups = source::group_by_order(store, merged.known_open_orders);
   const std::set<std::string> known(merged.known_open_orders.begin(),
                                     merged.known_open_orders.end());
   report::NightlyBuilder builder(definition, from_ns, window_until_ns, now_ns);
@@ -342,12 +340,14 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
     builder.set_previous_run(std::move(previous));
   }
   {
-    // Business figures over each span once (overlapping files may repeat one).
-    std::unordered_set<model::SpanRef, model::SpanRefHash> seen;
-    seen.reserve(all.size());
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      if (all[i].span_id.empty() || seen.insert(all[i].ref()).second) {
-        builder.add_spans(std::span<const model::Span>(&all[i], 1));
+    // Business figures over each span once (overlapping files may repeat one), one span
+    // materialised at a time into the same storage.
+    const std::vector<bool> first_copies = store.first_copies();
+    model::Span span;
+    for (std::size_t i = 0; i < store.size(); ++i) {
+      if (first_copies[i]) {
+        store.materialize_into(i, span);
+        builder.add_spans(std::span<const model::Span>(&span, 1));
       }
     }
   }
@@ -358,7 +358,7 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
   for (const auto& group : groups) {
     bar.show("orders judged", judged++, groups.size());
     const bool active = std::any_of(group.spans.begin(), group.spans.end(), [&](std::size_t i) {
-      return starts_in(all[i], from_ns, window_until_ns);
+      return starts_in(store.start_ns(i), from_ns, window_until_ns);
     });
     const bool open = known.contains(group.order_id);
     if (!active && !open) {
@@ -379,7 +379,7 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
       }
       continue;
     }
-    const auto order_spans = source::spans_of(group, all);
+    const auto order_spans = source::spans_of(group, store);
     redactor->learn(order_spans, definition);
     builder.add_order(
         lifecycle::assess(definition, order_spans, group.order_id, now_ns, assess_options),

@@ -22,11 +22,70 @@ struct TraceNode {
   std::vector<std::size_t> orders; // order ids (indexes) carried by its spans
 };
 
-} // namespace
+// What grouping reads of a span, from model::Spans: the order ids are found per span.
+class ModelSpans {
+public:
+  ModelSpans(std::span<const model::Span> spans, std::span<const std::string> order_id_keys)
+      : m_spans(spans), m_order_id_keys(order_id_keys) {}
+  std::size_t size() const noexcept { return m_spans.size(); }
+  const model::TraceId& trace_id(std::size_t i) const noexcept { return m_spans[i].trace_id; }
+  model::SpanId span_id(std::size_t i) const noexcept { return m_spans[i].span_id; }
+  std::int64_t start_ns(std::size_t i) const noexcept { return m_spans[i].start_ns; }
+  template <class F> void order_ids(std::size_t i, F&& found) const {
+    for (const auto& key : m_order_id_keys) {
+      if (const auto* value = model::find_attribute(m_spans[i].attributes, key)) {
+        std::string id = model::to_string(*value);
+        if (!id.empty()) {
+          found(std::move(id));
+        }
+      }
+    }
+  }
+  // Every trace a span names (its own included; the caller skips it).
+  template <class F> void joins(std::size_t i, F&& found) const {
+    if (m_spans[i].parent) {
+      found(m_spans[i].parent->trace_id);
+    }
+    for (const auto& link : m_spans[i].links) {
+      found(link.target.trace_id);
+    }
+  }
 
-std::vector<OrderGroup> group_by_order(std::span<const model::Span> spans,
-                                       std::span<const std::string> order_id_keys,
-                                       std::span<const std::string> extra_order_ids) {
+private:
+  std::span<const model::Span> m_spans;
+  std::span<const std::string> m_order_id_keys;
+};
+
+// The same from a packed store, from the notes it took while packing. The spans must be
+// visited in ascending order (order_ids and joins walk the notes with cursors).
+class PackedView {
+public:
+  explicit PackedView(const PackedSpans& spans) : m_spans(spans) {}
+  std::size_t size() const noexcept { return m_spans.size(); }
+  const model::TraceId& trace_id(std::size_t i) const noexcept { return m_spans.trace_id(i); }
+  model::SpanId span_id(std::size_t i) const noexcept { return m_spans.span_id(i); }
+  std::int64_t start_ns(std::size_t i) const noexcept { return m_spans.start_ns(i); }
+  template <class F> void order_ids(std::size_t i, F&& found) {
+    const auto mentions = m_spans.order_id_mentions();
+    for (; m_mention < mentions.size() && mentions[m_mention].span == i; ++m_mention) {
+      found(std::string(m_spans.text(mentions[m_mention])));
+    }
+  }
+  template <class F> void joins(std::size_t i, F&& found) {
+    const auto joins = m_spans.joins();
+    for (; m_join < joins.size() && joins[m_join].span == i; ++m_join) {
+      found(joins[m_join].target);
+    }
+  }
+
+private:
+  const PackedSpans& m_spans;
+  std::size_t m_mention = 0;
+  std::size_t m_join = 0;
+};
+
+template <class Spans>
+std::vector<OrderGroup> group_spans(Spans& spans, std::span<const std::string> extra_order_ids) {
   // Traces as dense indexes, so the walk below touches vectors, not hash maps.
   std::unordered_map<model::TraceId, std::size_t, model::TraceIdHash> trace_index;
   trace_index.reserve(spans.size() / 8 + 16);
@@ -59,23 +118,11 @@ std::vector<OrderGroup> group_by_order(std::span<const model::Span> spans,
   };
 
   for (std::size_t i = 0; i < spans.size(); ++i) {
-    const model::Span& span = spans[i];
-    const std::size_t trace = node(span.trace_id);
+    const std::size_t trace = node(spans.trace_id(i));
     traces[trace].spans.push_back(i);
-    for (const auto& key : order_id_keys) {
-      if (const auto* value = model::find_attribute(span.attributes, key)) {
-        std::string id = model::to_string(*value);
-        if (!id.empty()) {
-          traces[trace].orders.push_back(order(std::move(id)));
-        }
-      }
-    }
-    if (span.parent) {
-      edge(trace, span.parent->trace_id);
-    }
-    for (const auto& link : span.links) {
-      edge(trace, link.target.trace_id);
-    }
+    spans.order_ids(i,
+                    [&](std::string id) { traces[trace].orders.push_back(order(std::move(id))); });
+    spans.joins(i, [&](const model::TraceId& to) { edge(trace, to); });
   }
   for (const auto& id : extra_order_ids) {
     if (!id.empty()) {
@@ -130,25 +177,25 @@ std::vector<OrderGroup> group_by_order(std::span<const model::Span> spans,
     OrderGroup group;
     group.order_id = id;
     std::sort(marked.begin(), marked.end(), [&](std::size_t a, std::size_t b) {
-      return spans[traces[a].spans.front()].trace_id < spans[traces[b].spans.front()].trace_id;
+      return spans.trace_id(traces[a].spans.front()) < spans.trace_id(traces[b].spans.front());
     });
     std::unordered_set<model::SpanRef, model::SpanRefHash> seen;
     for (std::size_t t : marked) {
       const std::size_t first = group.spans.size();
       for (std::size_t index : traces[t].spans) {
-        const model::Span& span = spans[index];
+        const model::SpanRef ref{spans.trace_id(index), spans.span_id(index)};
         // The same span from two overlapping files is one span.
-        if (!span.span_id.empty() && !seen.insert(span.ref()).second) {
+        if (!ref.span_id.empty() && !seen.insert(ref).second) {
           continue;
         }
         group.spans.push_back(index);
       }
       std::sort(group.spans.begin() + static_cast<std::ptrdiff_t>(first), group.spans.end(),
                 [&](std::size_t a, std::size_t b) {
-                  if (spans[a].start_ns != spans[b].start_ns) {
-                    return spans[a].start_ns < spans[b].start_ns;
+                  if (spans.start_ns(a) != spans.start_ns(b)) {
+                    return spans.start_ns(a) < spans.start_ns(b);
                   }
-                  return spans[a].span_id < spans[b].span_id;
+                  return spans.span_id(a) < spans.span_id(b);
                 });
       selected[t] = 0;
     }
@@ -156,6 +203,21 @@ std::vector<OrderGroup> group_by_order(std::span<const model::Span> spans,
     groups.push_back(std::move(group));
   }
   return groups;
+}
+
+} // namespace
+
+std::vector<OrderGroup> group_by_order(std::span<const model::Span> spans,
+                                       std::span<const std::string> order_id_keys,
+                                       std::span<const std::string> extra_order_ids) {
+  ModelSpans view(spans, order_id_keys);
+  return group_spans(view, extra_order_ids);
+}
+
+std::vector<OrderGroup> group_by_order(const PackedSpans& spans,
+                                       std::span<const std::string> extra_order_ids) {
+  PackedView view(spans);
+  return group_spans(view, extra_order_ids);
 }
 
 void AttributeFilterSink::on_span(model::Span&& span) {
@@ -194,6 +256,14 @@ std::vector<model::Span> spans_of(const OrderGroup& group, std::span<const model
   out.reserve(group.spans.size());
   for (std::size_t index : group.spans) {
     out.push_back(spans[index]);
+  }
+  return out;
+}
+
+std::vector<model::Span> spans_of(const OrderGroup& group, const PackedSpans& spans) {
+  std::vector<model::Span> out(group.spans.size());
+  for (std::size_t i = 0; i < group.spans.size(); ++i) {
+    spans.materialize_into(group.spans[i], out[i]);
   }
   return out;
 }

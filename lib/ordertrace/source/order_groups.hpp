@@ -7,6 +7,7 @@
 
 #include <ordertrace/decode/decoder.hpp>
 #include <ordertrace/model/span.hpp>
+#include <ordertrace/source/packed_spans.hpp>
 
 #include <cstddef>
 #include <filesystem>
@@ -30,6 +31,10 @@ struct OrderGroup {
 // order id, each id once.
 std::vector<OrderGroup> group_by_order(std::span<const model::Span> spans,
                                        std::span<const std::string> order_id_keys,
+                                       std::span<const std::string> extra_order_ids = {});
+// The same groups over a packed store, by its own order_id_keys(), without materialising a
+// span: the indexes are the store's.
+std::vector<OrderGroup> group_by_order(const PackedSpans& spans,
                                        std::span<const std::string> extra_order_ids = {});
 
 // Passes each span on to `next` with only the span attributes `keep` accepts (events,
@@ -55,5 +60,7 @@ void decode_files(std::span<const std::filesystem::path> files, decode::SpanSink
 
 // The spans of `group`, copied, for the lifecycle engine.
 std::vector<model::Span> spans_of(const OrderGroup& group, std::span<const model::Span> spans);
+// The spans of `group`, materialised from the packed store.
+std::vector<model::Span> spans_of(const OrderGroup& group, const PackedSpans& spans);
 
 } // namespace ordertrace::source
