@@ -238,6 +238,7 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
   ProgressBar bar(diagnostics, progress && !verbose);
   std::optional<report::DiscoveryFacts> facts;
   std::vector<std::string> warnings;
+  std::vector<report::WarningPhrase> warning_phrases; // warnings[i] as data, for other languages
   std::vector<std::string> unsearched;
   std::string source_text;
   std::unique_ptr<source::HttpTransport> transport;
@@ -288,6 +289,10 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
                                      discovery.windows_split, discovery.linked_fetched,
                                      discovery.http_requests, discovery.traces.trace_ids.size()};
       warnings = std::move(discovery.traces.warnings);
+      for (auto& said : discovery.traces.warning_details) {
+        warning_phrases.push_back({std::string(source::to_string(said.kind)), std::move(said.words),
+                                   std::move(said.times_ns)});
+      }
       unsearched = std::move(discovery.traces.failed_services);
       for (auto& span : discovery.traces.spans) {
         store.on_span(std::move(span));
@@ -392,6 +397,7 @@ ExitCode run_report(const ReportOptions& options, const ReportInputs& inputs, st
   result.allowances = std::move(allowances);
   result.discovery = facts;
   result.warnings = std::move(warnings);
+  result.warning_phrases = std::move(warning_phrases);
 
   report::NightlyRenderOptions render_options;
   render_options.ui_url = settings.ui_url.value;

@@ -73,6 +73,15 @@ std::string_view message_name(Message id) noexcept {
   return entry(id).name;
 }
 
+std::optional<Message> message_named(std::string_view name) noexcept {
+  for (std::size_t i = 0; i < std::size(k_table); ++i) {
+    if (k_table[i].name == name) {
+      return static_cast<Message>(i);
+    }
+  }
+  return std::nullopt;
+}
+
 std::string_view text(Message id, Language language) noexcept {
   return language == Language::ru ? entry(id).ru : entry(id).en;
 }

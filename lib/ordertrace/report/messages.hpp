@@ -419,6 +419,106 @@ inline constexpr const char* k_locale_variables[] = {"LC_ALL", "LC_MESSAGES", "L
     "| service | entry operation | count | p50 | p95 | p99 |",                                     \
     "| сервис | входная операция | всего | p50 | p95 | p99 |")                                     \
   X(nm_warnings, "## Warnings", "## Предупреждения")                                               \
+  /* the nightly report (HTML): where its wording differs from the text report's */                \
+  X(h_title, "ordertrace nightly report {time}", "ночной отчёт ordertrace {time}")                 \
+  X(h_heading, "Nightly order report", "Ночной отчёт по заказам")                                  \
+  X(h_judged_at, "judged at {time}", "оценено на {time}")                                          \
+  X(h_lifecycle, "lifecycle {name}", "жизненный цикл {name}")                                      \
+  X(h_allowances, "allowances", "нормативы")                                                       \
+  X(h_active, "{orders} orders active, {spans} spans", "заказов в окне: {orders}, спанов: {spans}")\
+  X(h_source, "Source: {source}", "Источник: {source}")                                            \
+  X(h_funnel,                                                                                      \
+    "Funnel: orders that reached each state",                                                      \
+    "Воронка: сколько заказов дошло до каждого состояния")                                         \
+  X(h_funnel_label, "Funnel", "Воронка")                                                           \
+  X(h_stages, "Stage durations", "Длительность этапов")                                            \
+  X(h_stages_legend,                                                                               \
+    "log scale; dark p50, mid p95, light p99; red: allowance",                                     \
+    "логарифмическая шкала; тёмный p50, средний p95, светлый p99; красный: норматив")              \
+  X(h_allowed, "allowed {allowed}", "норматив {allowed}")                                          \
+  X(h_allowed_set, " (set {set})", " (набор «{set}»)")                                             \
+  X(h_varies, "varies:", "разные:")                                                                \
+  X(h_column_from, "from", "откуда")                                                               \
+  X(h_column_to, "to", "куда")                                                                     \
+  X(h_lost_stalled,                                                                                \
+    "Lost ({lost}) and stalled ({stalled}) orders",                                                \
+    "Потерянные ({lost}) и задерживающиеся ({stalled}) заказы")                                    \
+  X(h_column_key, "key", "группа")                                                                 \
+  X(h_column_lost, "lost", "потеряно")                                                             \
+  X(h_column_stalled, "stalled", "задерживается")                                                  \
+  X(h_new_since, "New since the last run", "Новое с прошлого запуска")                             \
+  X(h_not_compared,                                                                                \
+    "Not compared: the report ran without the cache.",                                             \
+    "Не сравнивалось: отчёт построен без кэша.")                                                   \
+  X(h_no_earlier_run,                                                                              \
+    "No earlier run of this source is recorded: every problem is new.",                            \
+    "Прошлых запусков по этому источнику нет: все проблемы новые.")                                \
+  X(h_compared_with,                                                                               \
+    "Compared with the run of the window ending {until}.",                                         \
+    "По сравнению с запуском за окно до {until}.")                                                 \
+  X(h_known_problems, "Known problems (acknowledged)", "Известные проблемы (отмечены)")            \
+  X(h_new_problems, "New problems (not acknowledged)", "Новые проблемы (не отмечены)")             \
+  X(h_column_verdict, "verdict", "вердикт")                                                        \
+  X(h_column_order, "order", "заказ")                                                              \
+  X(h_column_stopped_at, "stopped at", "остановился на")                                           \
+  X(h_column_waiting, "waiting", "ждёт")                                                           \
+  X(h_column_next, "next", "дальше")                                                               \
+  X(h_column_deadline, "deadline", "срок")                                                         \
+  X(h_column_next_step, "next step", "что делать")                                                 \
+  X(h_column_suspect, "suspect", "под подозрением")                                                \
+  X(h_column_evidence, "evidence", "доказательства")                                               \
+  X(h_column_traces, "traces", "трейсы")                                                           \
+  X(h_column_known, "known", "отметка")                                                            \
+  X(h_until, "until {time}", "до {time}")                                                          \
+  X(h_no_end, "no end", "бессрочно")                                                               \
+  X(h_completed,                                                                                   \
+    "Completed orders: {completed} ({closed} closed in the window)",                               \
+    "Завершённых заказов: {completed} (закрыто в окне: {closed})")                                 \
+  X(h_file_processing,                                                                             \
+    "{service} file processing (pricing): p50 {p50}, p95 {p95}, p99 {p99} (n={n})",                \
+    "обработка файлов в {service} (расчёт цены): p50 {p50}, p95 {p95}, p99 {p99} (n={n})")         \
+  X(h_column_service, "service", "сервис")                                                         \
+  X(h_column_operation, "operation", "операция")                                                   \
+  X(h_entry_latency, "Latency of entry operations", "Длительность входных операций")               \
+  X(h_notes, "Notes", "Примечания")                                                                \
+  /* the report's source (NightlyReport::source: files <names> or jaeger <url>) */                 \
+  X(source_files, "files {names}", "файлы {names}")                                                \
+  /* warnings of the Jaeger client (source::ClientWarning), by its kinds' names; */                \
+  /* the English texts are the client's own, word for word */                                      \
+  X(w_service_search_failed,                                                                       \
+    "the search in service {service} failed, so its orders may be missing: {message}",             \
+    "поиск в сервисе {service} не удался, его заказов может не хватать: {message}")                \
+  X(w_order_search_failed,                                                                         \
+    "the search in service {service} failed, so its part of the order may be missing: "            \
+    "{message}",                                                                                   \
+    "поиск в сервисе {service} не удался, его части заказа может не хватать: {message}")           \
+  X(w_search_cut_off,                                                                              \
+    "the search for {filter} in {service} from {from} to {until} returned {count} traces, "        \
+    "the search depth: more may have been cut off; use a narrower window or a larger "             \
+    "--search-depth",                                                                              \
+    "поиск {filter} ({service}) с {from} по {until} вернул трейсов: {count}, это предел "          \
+    "глубины поиска, часть могла не попасть; сузьте окно или увеличьте --search-depth")            \
+  X(w_all_traces, "all traces", "всех трейсов")                                                    \
+  X(w_in_service, "service {service}", "сервис {service}")                                         \
+  X(w_all_services, "all services", "все сервисы")                                                 \
+  X(w_jaeger_reported, "Jaeger reported: {note}", "сообщение Jaeger: {note}")                      \
+  X(w_trace_missing,                                                                               \
+    "trace {trace} is not in Jaeger (expired or never stored): the order may be incomplete",       \
+    "трейса {trace} нет в Jaeger (истёк срок хранения или он не был сохранён): данные заказа "     \
+    "могут быть неполными")                                                                        \
+  X(w_link_limit,                                                                                  \
+    "stopped following links after {limit} linked traces (the limit): {count} more were "          \
+    "not fetched, so the order may be incomplete",                                                 \
+    "переход по связям остановлен на пределе связанных трейсов ({limit}): не загружено "           \
+    "ещё {count}, данные заказа могут быть неполными")                                             \
+  X(w_consumer_search_limit,                                                                       \
+    "searched for the consumers of {limit} messages, the limit; older ones were not "              \
+    "searched",                                                                                    \
+    "потребители искались только для последних сообщений ({limit}, предел); более ранние "         \
+    "не искались")                                                                                 \
+  X(w_consumers_without_services,                                                                  \
+    "cannot search for consumers of {queue} without configured services",                          \
+    "нельзя искать потребителей {queue}: сервисы не настроены")                                    \
   /* enrich */                                                                                     \
   X(enrich_no_answer, "ordertrace could not answer: {error}",                                      \
     "ordertrace не смог ответить: {error}")
@@ -434,6 +534,9 @@ enum class Message {
 const std::vector<Message>& all_messages();
 // The id's name ("label_waiting"), for tests and messages about the table.
 std::string_view message_name(Message id) noexcept;
+// The id named `name` ("w_trace_missing"), or nullopt: how data from a module that cannot
+// name Message (a source's warning kinds) finds its text.
+std::optional<Message> message_named(std::string_view name) noexcept;
 
 // The text of `id` in `language`, placeholders unfilled.
 std::string_view text(Message id, Language language) noexcept;

@@ -506,6 +506,11 @@ NightlyReport redacted(const NightlyReport& report, const NightlyRenderOptions& 
   for (auto& warning : copy.warnings) {
     warning = redactor.redact(warning);
   }
+  for (auto& said : copy.warning_phrases) { // they name what the English sentences name
+    for (auto& [name, word] : said.words) {
+      word = redactor.redact(word);
+    }
+  }
   copy.source = redactor.redact(copy.source);
   for (auto& line : copy.all_orders) {
     if (line.last_state) {

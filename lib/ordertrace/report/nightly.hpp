@@ -185,11 +185,23 @@ struct PreviousRun {
   std::vector<std::string> problem_ids; // its LOST and STALLED orders
 };
 
+// A warning of the report's sources as data (source::ClientWarning: a failed or cut-off
+// Jaeger search, a trace that vanished, ...), so that the text formats say it in the
+// reader's language: its kind's name ("trace_missing", said by Message::w_trace_missing)
+// and the values it names. NightlyReport::warnings keeps the English sentence.
+struct WarningPhrase {
+  std::string kind;
+  std::map<std::string, std::string> words;     // said as they are
+  std::map<std::string, std::int64_t> times_ns; // said in the reader's time zone
+};
+
 struct NightlyReport {
   std::int64_t from_ns = 0;
   std::int64_t until_ns = 0;
   std::int64_t now_ns = 0;
-  std::string source; // "jaeger http://...", "files a.json, b.json"
+  // "jaeger http://...", "files a.json b.json": the text formats say "files" in the
+  // reader's language.
+  std::string source;
   std::string lifecycle_name;
   AllowanceChoice allowances;
   std::size_t spans = 0;
@@ -224,6 +236,7 @@ struct NightlyReport {
   BusinessFigures business;
   std::optional<DiscoveryFacts> discovery;
   std::vector<std::string> warnings;
+  std::vector<WarningPhrase> warning_phrases; // warnings[i] as data, for i < its size
 
   std::size_t count(lifecycle::Verdict verdict) const noexcept;
 };
@@ -269,8 +282,8 @@ std::vector<std::string> nightly_format_names();
 
 struct NightlyRenderOptions {
   std::string ui_url; // base of the Jaeger UI links; empty: k_default_ui_url
-  // Language and time zone of the text and Markdown formats (--lang, --tz); JSON, CSV,
-  // HTML and the metrics stay English and UTC.
+  // Language and time zone of the text, Markdown and HTML formats (--lang, --tz); JSON,
+  // CSV and the metrics stay English and UTC.
   Language language = Language::en;
   util::TimeZone zone; // UTC
   // Personal data filter; null means default_redactor().

@@ -94,48 +94,9 @@ std::string set_allowances_text(const TransitionStats& t, Language language) {
   return out;
 }
 
-// A time in the text and Markdown formats: RFC 3339 UTC as ever, or on the zone's clock with
-// its offset.
-std::string local_time(std::int64_t ns, const util::TimeZone& zone) {
-  return zone.is_utc() ? util::format_rfc3339(ns) : detail::moment(ns, zone);
-}
-
-// Which allowances judged the report, in `language` (English: the builder's sentence).
-std::string allowances_note(const AllowanceChoice& choice, Language language) {
-  if (language == Language::en) {
-    return choice.note;
-  }
-  if (choice.requested == AllowanceMode::config) {
-    return std::string(text(Message::n_allowances_config, language));
-  }
-  if (choice.used == AllowanceMode::learned) {
-    return format(Message::n_allowances_learned, language,
-                  fmt::arg("transitions", choice.transitions), fmt::arg("rule", choice.rule),
-                  fmt::arg("states", choice.states_learned));
-  }
-  return choice.min_samples == 0 ? std::string(text(Message::n_allowances_no_history, language))
-                                 : format(Message::n_allowances_too_few, language,
-                                          fmt::arg("count", choice.min_samples));
-}
-
-// A group of problems ("mes / queue orders.submitted", "(no state)") in `language`.
-std::string group_key_text(const std::string& key, Language language) {
-  if (language == Language::en) {
-    return key;
-  }
-  const auto word = [language](const std::string& part) {
-    if (part == "(no state)") {
-      return std::string(text(Message::n_no_state, language));
-    }
-    return part == "(unknown)" ? std::string(text(Message::n_unknown, language)) : part;
-  };
-  constexpr std::string_view k_queue = " / queue ";
-  if (const auto at = key.find(k_queue); at != std::string::npos) {
-    return format(Message::n_group_queue, language, fmt::arg("suspect", word(key.substr(0, at))),
-                  fmt::arg("queue", key.substr(at + k_queue.size())));
-  }
-  return word(key);
-}
+using detail::allowances_note;
+using detail::group_key_text;
+using detail::local_time;
 
 ProblemStatus status_of(const NightlyReport& r, std::size_t i) {
   return i < r.problem_status.size() ? r.problem_status[i] : ProblemStatus{};
@@ -215,7 +176,9 @@ void render_nightly_text(std::ostream& out, const NightlyReport& r,
   out << format(Message::n_now, lang, fmt::arg("time", when(r.now_ns)),
                 fmt::arg("name", r.lifecycle_name))
       << '\n';
-  out << format(Message::n_source, lang, fmt::arg("source", detail::sanitize(r.source))) << '\n';
+  out << format(Message::n_source, lang,
+                fmt::arg("source", detail::sanitize(detail::source_text(r.source, lang))))
+      << '\n';
   out << format(Message::n_allowances, lang, fmt::arg("used", to_string(r.allowances.used)),
                 fmt::arg("note", allowances_note(r.allowances, lang)))
       << '\n';
@@ -413,7 +376,8 @@ void render_nightly_text(std::ostream& out, const NightlyReport& r,
   }
   if (!r.warnings.empty()) {
     out << '\n' << text(Message::warnings, lang) << '\n';
-    for (const auto& warning : r.warnings) {
+    for (std::size_t i = 0; i < r.warnings.size(); ++i) {
+      const std::string warning = detail::warning_text(r, i, lang, options.zone);
       out << "  - " << detail::truncate(detail::sanitize(warning), 200) << '\n';
     }
   }
@@ -840,8 +804,8 @@ void render_nightly_markdown(std::ostream& out, const NightlyReport& r,
   }
   if (!r.warnings.empty()) {
     out << '\n' << text(Message::nm_warnings, lang) << "\n\n";
-    for (const auto& warning : r.warnings) {
-      out << "- " << md(warning) << '\n';
+    for (std::size_t i = 0; i < r.warnings.size(); ++i) {
+      out << "- " << md(detail::warning_text(r, i, lang, options.zone)) << '\n';
     }
   }
 }

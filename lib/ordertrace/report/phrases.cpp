@@ -1,3 +1,4 @@
+#include <ordertrace/report/nightly.hpp>
 #include <ordertrace/report/phrases.hpp>
 #include <ordertrace/report/text_layout.hpp>
 #include <ordertrace/util/time.hpp>
@@ -242,6 +243,95 @@ std::string warning_text(const lifecycle::Assessment& assessment, std::size_t in
     return english;
   }
   return say(assessment.warning_phrases[index], language, zone).value_or(english);
+}
+
+// ---- the nightly report -----------------------------------------------------------------
+
+std::optional<std::string> say(const WarningPhrase& phrase, Language language,
+                               const util::TimeZone& zone) {
+  const auto message = message_named("w_" + phrase.kind);
+  if (!message) {
+    return std::nullopt;
+  }
+  std::map<std::string, std::string> values = phrase.words;
+  for (const auto& [name, ns] : phrase.times_ns) {
+    values[name] = time_text(ns, zone);
+  }
+  if (*message == Message::w_search_cut_off) {
+    // What and where were searched; absent, everything.
+    if (!values.contains("filter")) {
+      values["filter"] = text(Message::w_all_traces, language);
+    }
+    values["service"] =
+        values.contains("service")
+            ? format(Message::w_in_service, language, fmt::arg("service", values.at("service")))
+            : std::string(text(Message::w_all_services, language));
+  }
+  fmt::dynamic_format_arg_store<fmt::format_context> args;
+  for (const auto& [name, value] : values) {
+    args.push_back(fmt::arg(name.c_str(), value)); // `values` outlives the call
+  }
+  try {
+    return fmt::vformat(text(*message, language), args);
+  } catch (const fmt::format_error&) {
+    return std::nullopt; // a value the message names is missing: the English text stands
+  }
+}
+
+std::string warning_text(const NightlyReport& report, std::size_t index, Language language,
+                         const util::TimeZone& zone) {
+  const std::string& english = report.warnings.at(index);
+  if (language == Language::en || index >= report.warning_phrases.size()) {
+    return english;
+  }
+  return say(report.warning_phrases[index], language, zone).value_or(english);
+}
+
+std::string source_text(const std::string& source, Language language) {
+  constexpr std::string_view k_files = "files ";
+  if (language == Language::en || !source.starts_with(k_files)) {
+    return source; // English, or "jaeger <url>": a product and an address
+  }
+  return format(Message::source_files, language, fmt::arg("names", source.substr(k_files.size())));
+}
+
+std::string local_time(std::int64_t ns, const util::TimeZone& zone) {
+  return time_text(ns, zone);
+}
+
+std::string allowances_note(const AllowanceChoice& choice, Language language) {
+  if (language == Language::en) {
+    return choice.note;
+  }
+  if (choice.requested == AllowanceMode::config) {
+    return std::string(text(Message::n_allowances_config, language));
+  }
+  if (choice.used == AllowanceMode::learned) {
+    return format(Message::n_allowances_learned, language,
+                  fmt::arg("transitions", choice.transitions), fmt::arg("rule", choice.rule),
+                  fmt::arg("states", choice.states_learned));
+  }
+  return choice.min_samples == 0 ? std::string(text(Message::n_allowances_no_history, language))
+                                 : format(Message::n_allowances_too_few, language,
+                                          fmt::arg("count", choice.min_samples));
+}
+
+std::string group_key_text(const std::string& key, Language language) {
+  if (language == Language::en) {
+    return key;
+  }
+  const auto word = [language](const std::string& part) {
+    if (part == "(no state)") {
+      return std::string(text(Message::n_no_state, language));
+    }
+    return part == "(unknown)" ? std::string(text(Message::n_unknown, language)) : part;
+  };
+  constexpr std::string_view k_queue = " / queue ";
+  if (const auto at = key.find(k_queue); at != std::string::npos) {
+    return format(Message::n_group_queue, language, fmt::arg("suspect", word(key.substr(0, at))),
+                  fmt::arg("queue", key.substr(at + k_queue.size())));
+  }
+  return word(key);
 }
 
 } // namespace ordertrace::report::detail

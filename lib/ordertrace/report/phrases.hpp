@@ -7,8 +7,16 @@
 #include <ordertrace/report/messages.hpp>
 #include <ordertrace/util/time_zone.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
+
+namespace ordertrace::report {
+struct AllowanceChoice;
+struct NightlyReport;
+struct WarningPhrase;
+} // namespace ordertrace::report
 
 namespace ordertrace::report::detail {
 
@@ -28,5 +36,24 @@ std::string detail_text(const lifecycle::Evidence& evidence, Language language,
 // Jaeger's, stay as they are).
 std::string warning_text(const lifecycle::Assessment& assessment, std::size_t index,
                          Language language, const util::TimeZone& zone);
+
+// ---- the nightly report's own sentences, shared by its text, Markdown and HTML formats ----
+
+// What a warning of the report's sources says in `language`; nullopt when its kind has no
+// message or the phrase does not fill it.
+std::optional<std::string> say(const WarningPhrase& phrase, Language language,
+                               const util::TimeZone& zone);
+// Warning `index` of `report` to print: the English text in English, else the phrase's.
+std::string warning_text(const NightlyReport& report, std::size_t index, Language language,
+                         const util::TimeZone& zone);
+// The report's source ("files a.json b.json", "jaeger http://...") in `language`.
+std::string source_text(const std::string& source, Language language);
+// A time in the report: RFC 3339 UTC as ever in UTC, else on the zone's clock with its
+// offset (moment()).
+std::string local_time(std::int64_t ns, const util::TimeZone& zone);
+// Which allowances judged the report, in `language` (English: the builder's sentence).
+std::string allowances_note(const AllowanceChoice& choice, Language language);
+// A group of problems ("mes / queue orders.submitted", "(no state)") in `language`.
+std::string group_key_text(const std::string& key, Language language);
 
 } // namespace ordertrace::report::detail

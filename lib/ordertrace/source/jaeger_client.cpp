@@ -327,6 +327,75 @@ struct Stage {
 
 } // namespace
 
+std::string_view to_string(ClientWarning::Kind kind) noexcept {
+  using Kind = ClientWarning::Kind;
+  switch (kind) {
+  case Kind::service_search_failed:
+    return "service_search_failed";
+  case Kind::order_search_failed:
+    return "order_search_failed";
+  case Kind::search_cut_off:
+    return "search_cut_off";
+  case Kind::jaeger_reported:
+    return "jaeger_reported";
+  case Kind::trace_missing:
+    return "trace_missing";
+  case Kind::link_limit:
+    return "link_limit";
+  case Kind::consumer_search_limit:
+    return "consumer_search_limit";
+  case Kind::consumers_without_services:
+    return "consumers_without_services";
+  }
+  return "jaeger_reported";
+}
+
+std::string english_text(const ClientWarning& warning) {
+  using Kind = ClientWarning::Kind;
+  const auto word = [&warning](const std::string& name) {
+    const auto found = warning.words.find(name);
+    return found == warning.words.end() ? std::string() : found->second;
+  };
+  const auto time = [&warning](const std::string& name) {
+    const auto found = warning.times_ns.find(name);
+    return found == warning.times_ns.end() ? std::string() : util::format_rfc3339(found->second);
+  };
+  switch (warning.kind) {
+  case Kind::service_search_failed:
+    return fmt::format("the search in service {} failed, so its orders may be missing: {}",
+                       word("service"), word("message"));
+  case Kind::order_search_failed:
+    return fmt::format(
+        "the search in service {} failed, so its part of the order may be missing: {}",
+        word("service"), word("message"));
+  case Kind::search_cut_off:
+    return fmt::format(
+        "the search for {} in {} from {} to {} returned {} traces, the search depth: more "
+        "may have been cut off; use a narrower window or a larger --search-depth",
+        warning.words.contains("filter") ? word("filter") : std::string("all traces"),
+        warning.words.contains("service") ? "service " + word("service") : "all services",
+        time("from"), time("until"), word("count"));
+  case Kind::jaeger_reported:
+    return "Jaeger reported: " + word("note");
+  case Kind::trace_missing:
+    return fmt::format(
+        "trace {} is not in Jaeger (expired or never stored): the order may be incomplete",
+        word("trace"));
+  case Kind::link_limit:
+    return fmt::format("stopped following links after {} linked traces (the limit): {} more "
+                       "were not fetched, so the order may be incomplete",
+                       word("limit"), word("count"));
+  case Kind::consumer_search_limit:
+    return fmt::format(
+        "searched for the consumers of {} messages, the limit; older ones were not searched",
+        word("limit"));
+  case Kind::consumers_without_services:
+    return fmt::format("cannot search for consumers of {} without configured services",
+                       word("queue"));
+  }
+  return word("note");
+}
+
 class JaegerClient::Session {
 public:
   explicit Session(JaegerClient& client) : m_client(client), m_options(client.m_options) {}
@@ -412,9 +481,9 @@ public:
           }
           if (failed_services.insert(*spec.service).second) {
             m_failed_services.push_back(*spec.service);
-            m_warnings.push_back(
-                fmt::format("the search in service {} failed, so its orders may be missing: {}",
-                            *spec.service, answer.message));
+            warn({ClientWarning::Kind::service_search_failed,
+                  {{"service", *spec.service}, {"message", answer.message}},
+                  {}});
           }
           continue;
         }
@@ -475,6 +544,8 @@ public:
       }
     }
     std::move(m_warnings.begin(), m_warnings.end(), std::back_inserter(into.warnings));
+    std::move(m_warning_details.begin(), m_warning_details.end(),
+              std::back_inserter(into.warning_details));
   }
 
 private:
@@ -882,9 +953,9 @@ private:
         continue;
       }
       m_failed_services.push_back(service);
-      m_warnings.push_back(fmt::format(
-          "the search in service {} failed, so its part of the order may be missing: {}", service,
-          message));
+      warn({ClientWarning::Kind::order_search_failed,
+            {{"service", service}, {"message", message}},
+            {}});
     }
   }
 
@@ -892,17 +963,27 @@ private:
     if (traces < static_cast<std::size_t>(m_options.search_depth)) {
       return;
     }
-    m_warnings.push_back(fmt::format(
-        "the search for {} in {} from {} to {} returned {} traces, the search depth: more "
-        "may have been cut off; use a narrower window or a larger --search-depth",
-        spec.key.empty() ? std::string("all traces") : spec.key + "=" + spec.value,
-        spec.service ? "service " + *spec.service : "all services",
-        util::format_rfc3339(spec.from_ns), util::format_rfc3339(spec.until_ns), traces));
+    ClientWarning warning{ClientWarning::Kind::search_cut_off,
+                          {{"count", std::to_string(traces)}},
+                          {{"from", spec.from_ns}, {"until", spec.until_ns}}};
+    if (!spec.key.empty()) {
+      warning.words["filter"] = spec.key + "=" + spec.value;
+    }
+    if (spec.service) {
+      warning.words["service"] = *spec.service;
+    }
+    warn(std::move(warning));
+  }
+
+  // Keeps the warning's English sentence and its data side by side.
+  void warn(ClientWarning warning) {
+    m_warnings.push_back(english_text(warning));
+    m_warning_details.push_back(std::move(warning));
   }
 
   void add_notes(const Answer& answer) {
     for (const auto& note : answer.notes) {
-      m_warnings.push_back("Jaeger reported: " + note);
+      warn({ClientWarning::Kind::jaeger_reported, {{"note", note}}, {}});
     }
   }
 
@@ -971,9 +1052,7 @@ private:
         }
         break;
       case Answer::Kind::no_match:
-        m_warnings.push_back(fmt::format(
-            "trace {} is not in Jaeger (expired or never stored): the order may be incomplete",
-            ids[i].hex()));
+        warn({ClientWarning::Kind::trace_missing, {{"trace", ids[i].hex()}}, {}});
         break;
       case Answer::Kind::route_missing:
         throw JaegerError(answer.message + (route == Route::v3
@@ -1014,10 +1093,9 @@ private:
       const std::size_t left = budget > m_linked_fetched ? budget - m_linked_fetched : 0;
       if (wanted.size() > left && !m_link_limit_warned) {
         m_link_limit_warned = true;
-        m_warnings.push_back(fmt::format(
-            "stopped following links after {} linked traces (the limit): {} more were not "
-            "fetched, so the order may be incomplete",
-            budget, wanted.size() - left));
+        warn({ClientWarning::Kind::link_limit,
+              {{"limit", std::to_string(budget)}, {"count", std::to_string(wanted.size() - left)}},
+              {}});
       }
       if (left == 0) {
         return;
@@ -1097,9 +1175,9 @@ private:
           break;
         }
         m_consumer_limit_warned = true;
-        m_warnings.push_back(fmt::format(
-            "searched for the consumers of {} messages, the limit; older ones were not searched",
-            k_max_consumer_searches));
+        warn({ClientWarning::Kind::consumer_search_limit,
+              {{"limit", std::to_string(k_max_consumer_searches)}},
+              {}});
         break;
       }
       ++searches_done;
@@ -1122,8 +1200,7 @@ private:
                       group.from_ns, window.until_ns, {}};
       if (m_options.services.empty()) {
         if (route == Route::legacy || m_client.m_v3_needs_service) {
-          m_warnings.push_back(fmt::format(
-              "cannot search for consumers of {} without configured services", what.second));
+          warn({ClientWarning::Kind::consumers_without_services, {{"queue", what.second}}, {}});
           continue;
         }
         specs.push_back(spec);
@@ -1172,6 +1249,7 @@ private:
       std::move(spans.begin(), spans.end(), std::back_inserter(result.spans));
     }
     result.warnings = std::move(m_warnings);
+    result.warning_details = std::move(m_warning_details);
     result.failed_services = std::move(m_failed_services);
     result.route = std::string(route_name(m_route));
     return result;
@@ -1187,6 +1265,7 @@ private:
   bool m_link_limit_warned = false;
   bool m_consumer_limit_warned = false;
   std::vector<std::string> m_warnings;
+  std::vector<ClientWarning> m_warning_details; // m_warnings[i] as data
   std::vector<std::string> m_failed_services;
 };
 

@@ -8,10 +8,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,12 +36,35 @@ struct SearchWindow {
   std::int64_t until_ns = 0;
 };
 
+// A warning of the client as data: what it says and the values it names, so that a report
+// can say it in the reader's language. OrderTraces::warnings holds the English sentence.
+struct ClientWarning {
+  enum class Kind {
+    service_search_failed,      // service, message (discovery: its orders may be missing)
+    order_search_failed,        // service, message (an order's search: its part of the order)
+    search_cut_off,             // filter, service (each absent: all), count; times from, until
+    jaeger_reported,            // note (Jaeger's own text)
+    trace_missing,              // trace
+    link_limit,                 // limit, count
+    consumer_search_limit,      // limit
+    consumers_without_services, // queue
+  };
+  Kind kind = Kind::jaeger_reported;
+  std::map<std::string, std::string> words;     // said as they are: services, counts, ...
+  std::map<std::string, std::int64_t> times_ns; // said in the reader's time zone
+};
+// The stable name of a kind ("search_cut_off"): a report's message table knows it by it.
+std::string_view to_string(ClientWarning::Kind kind) noexcept;
+// The English sentence of `warning`, as OrderTraces::warnings holds it.
+std::string english_text(const ClientWarning& warning);
+
 struct OrderTraces {
   std::vector<model::Span> spans; // every span of every trace found, each trace once
   std::set<model::TraceId> trace_ids;
-  std::vector<std::string> warnings;        // a cut-off search, a trace that vanished, ...
-  std::vector<std::string> failed_services; // searches that failed: the data is partial
-  std::string route;                        // "api_v3", "legacy"
+  std::vector<std::string> warnings;          // a cut-off search, a trace that vanished, ...
+  std::vector<ClientWarning> warning_details; // warnings[i] as data, one each
+  std::vector<std::string> failed_services;   // searches that failed: the data is partial
+  std::string route;                          // "api_v3", "legacy"
 };
 
 // What discover() found, and what it cost.

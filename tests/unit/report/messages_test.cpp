@@ -64,7 +64,8 @@ TEST(Messages, RussianTextsAreRussian) {
                              "Jaeger",       "json",       "format",
                              "ordertrace",   "HTTP 5xx",   "HTTP",
                              "ack",          "p50",        "p95",
-                             "p99",          "n=",         "offline"}) {
+                             "p99",          "n=",         "offline",
+                             "search-depth"}) {
       for (auto at = ru.find(name); at != std::string::npos; at = ru.find(name)) {
         ru.erase(at, std::strlen(name));
       }
