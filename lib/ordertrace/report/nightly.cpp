@@ -251,6 +251,15 @@ NightlyBuilder::NightlyBuilder(const lifecycle::Definition& definition, std::int
   m_report.until_ns = until_ns;
   m_report.now_ns = now_ns;
   m_report.lifecycle_name = definition.name;
+  for (const auto verdict : k_verdicts) {
+    m_report.verdicts.emplace_back(verdict, 0);
+  }
+  for (const auto& state : definition.states) {
+    m_report.funnel.push_back({state.name, 0});
+  }
+  for (const auto& ending : definition.endings) {
+    m_report.endings.emplace_back(ending.name, 0);
+  }
 }
 
 void NightlyBuilder::add_spans(std::span<const model::Span> spans) {
@@ -280,16 +289,54 @@ void NightlyBuilder::add_order(lifecycle::Assessment assessment,
       }
     }
   }
-  if (assessment.verdict != lifecycle::Verdict::lost &&
-      assessment.verdict != lifecycle::Verdict::stalled) {
-    // Only lost and stalled orders are shown in full: keep what the counts need.
-    assessment.evidence = {};
-    assessment.warnings = {};
-    assessment.repeats = {};
-    assessment.traces = {};
-    assessment.reason = {};
+  // Folded here rather than kept: a whole assessment per order is most of a large report's
+  // memory, and only the problems are shown in full.
+  ++m_report.orders;
+  for (auto& [verdict, count] : m_report.verdicts) {
+    count += static_cast<std::size_t>(verdict == assessment.verdict);
   }
-  m_orders.push_back(std::move(assessment));
+  for (auto& step : m_report.funnel) {
+    step.reached += static_cast<std::size_t>(
+        std::any_of(assessment.timeline.begin(), assessment.timeline.end(),
+                    [&](const lifecycle::Transition& t) { return t.state == step.state; }));
+  }
+  const std::size_t unknown = m_definition.states.size();
+  const std::string set = assessment.allowance_set.value_or("");
+  for (const auto& stage : assessment.stages) {
+    const std::pair key{m_definition.index_of(stage.from_state).value_or(unknown),
+                        m_definition.index_of(stage.to_state).value_or(unknown)};
+    auto& stats = m_transitions[key];
+    stats.from_state = stage.from_state;
+    stats.to_state = stage.to_state;
+    auto group = std::find_if(stats.allowance_sets.begin(), stats.allowance_sets.end(),
+                              [&](const SetAllowance& s) {
+                                return s.set == set && s.allowance_ns == stage.allowance_ns;
+                              });
+    if (group == stats.allowance_sets.end()) {
+      stats.allowance_sets.push_back({set, stage.allowance_ns, 0, 0});
+      group = std::prev(stats.allowance_sets.end());
+    }
+    ++group->count;
+    group->over_allowance += stage.over_allowance ? 1 : 0;
+    stats.over_allowance += stage.over_allowance ? 1 : 0;
+    m_stage_durations[key].push_back(stage.duration_ns);
+  }
+  if (assessment.verdict == lifecycle::Verdict::completed) {
+    ++m_report.business.completed_orders;
+    if (assessment.last_state_time_ns && *assessment.last_state_time_ns >= m_report.from_ns &&
+        *assessment.last_state_time_ns < m_report.until_ns) {
+      ++m_report.business.closed_in_window;
+    }
+    for (auto& [ending, count] : m_report.endings) {
+      count += static_cast<std::size_t>(assessment.ending == ending);
+    }
+  }
+  m_report.all_orders.push_back(
+      {assessment.order_id, assessment.verdict, assessment.suspect, assessment.last_state});
+  if (assessment.verdict == lifecycle::Verdict::lost ||
+      assessment.verdict == lifecycle::Verdict::stalled) {
+    m_report.problems.push_back(std::move(assessment));
+  }
 }
 
 void NightlyBuilder::set_acknowledgements(std::map<std::string, Acknowledgement> acknowledgements) {
@@ -303,83 +350,18 @@ void NightlyBuilder::set_previous_run(std::optional<PreviousRun> previous) {
 
 NightlyReport NightlyBuilder::finish() {
   NightlyReport report = std::move(m_report);
-  report.orders = m_orders.size();
-  for (const auto verdict : k_verdicts) {
-    const auto n = static_cast<std::size_t>(
-        std::count_if(m_orders.begin(), m_orders.end(),
-                      [&](const lifecycle::Assessment& a) { return a.verdict == verdict; }));
-    report.verdicts.emplace_back(verdict, n);
-  }
-
-  for (const auto& state : m_definition.states) {
-    FunnelStep step{state.name, 0};
-    for (const auto& order : m_orders) {
-      step.reached += static_cast<std::size_t>(
-          std::any_of(order.timeline.begin(), order.timeline.end(),
-                      [&](const lifecycle::Transition& t) { return t.state == state.name; }));
-    }
-    report.funnel.push_back(std::move(step));
-  }
-
-  // Per transition, in lifecycle order of the from-state, then the to-state.
-  std::map<std::pair<std::size_t, std::size_t>, TransitionStats> transitions;
-  std::map<std::pair<std::size_t, std::size_t>, std::vector<std::int64_t>> durations;
-  const std::size_t unknown = m_definition.states.size();
-  for (const auto& order : m_orders) {
-    for (const auto& stage : order.stages) {
-      const std::pair key{m_definition.index_of(stage.from_state).value_or(unknown),
-                          m_definition.index_of(stage.to_state).value_or(unknown)};
-      auto& stats = transitions[key];
-      stats.from_state = stage.from_state;
-      stats.to_state = stage.to_state;
-      const std::string set = order.allowance_set.value_or("");
-      auto group = std::find_if(stats.allowance_sets.begin(), stats.allowance_sets.end(),
-                                [&](const SetAllowance& s) {
-                                  return s.set == set && s.allowance_ns == stage.allowance_ns;
-                                });
-      if (group == stats.allowance_sets.end()) {
-        stats.allowance_sets.push_back({set, stage.allowance_ns, 0, 0});
-        group = std::prev(stats.allowance_sets.end());
-      }
-      ++group->count;
-      group->over_allowance += stage.over_allowance ? 1 : 0;
-      stats.over_allowance += stage.over_allowance ? 1 : 0;
-      durations[key].push_back(stage.duration_ns);
-    }
-  }
-  for (auto& [key, stats] : transitions) {
-    stats.durations = summarize(durations[key]);
+  // In lifecycle order of the from-state, then the to-state.
+  for (auto& [key, stats] : m_transitions) {
+    stats.durations = summarize(m_stage_durations[key]);
     if (!stats.allowance_varies() && !stats.allowance_sets.empty()) {
       stats.allowance_ns = stats.allowance_sets.front().allowance_ns;
     }
     report.transitions.push_back(std::move(stats));
   }
-
-  for (const auto& order : m_orders) {
-    report.all_orders.push_back({order.order_id, order.verdict, order.suspect, order.last_state});
-  }
+  m_transitions.clear();
+  m_stage_durations.clear();
   std::sort(report.all_orders.begin(), report.all_orders.end(),
             [](const auto& a, const auto& b) { return a.order_id < b.order_id; });
-  for (auto& order : m_orders) {
-    if (order.verdict == lifecycle::Verdict::lost || order.verdict == lifecycle::Verdict::stalled) {
-      report.problems.push_back(order);
-    }
-    if (order.verdict == lifecycle::Verdict::completed) {
-      ++report.business.completed_orders;
-      if (order.last_state_time_ns && *order.last_state_time_ns >= report.from_ns &&
-          *order.last_state_time_ns < report.until_ns) {
-        ++report.business.closed_in_window;
-      }
-    }
-  }
-  for (const auto& ending : m_definition.endings) {
-    report.endings.emplace_back(
-        ending.name,
-        static_cast<std::size_t>(
-            std::count_if(m_orders.begin(), m_orders.end(), [&](const lifecycle::Assessment& a) {
-              return a.verdict == lifecycle::Verdict::completed && a.ending == ending.name;
-            })));
-  }
   const auto& acks = m_acknowledgements;
   std::stable_sort(report.problems.begin(), report.problems.end(),
                    [&acks](const lifecycle::Assessment& a, const lifecycle::Assessment& b) {
@@ -444,7 +426,6 @@ NightlyReport NightlyBuilder::finish() {
     }
   }
   report.business.processing = summaries(m_processing);
-  m_orders.clear();
   return report;
 }
 

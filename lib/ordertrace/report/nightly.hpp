@@ -253,7 +253,8 @@ public:
 
   // HTTP 5xx and entry-operation latency.
   void add_spans(std::span<const model::Span> spans);
-  // One judged order and the spans it was judged from (for the processing times).
+  // One judged order and the spans it was judged from (for the processing times). Folded
+  // into the counts at once: only LOST and STALLED orders are kept whole.
   void add_order(lifecycle::Assessment assessment, std::span<const model::Span> order_spans);
   // The acknowledgements in force, by order id (the caller drops expired ones).
   void set_acknowledgements(std::map<std::string, Acknowledgement> acknowledgements);
@@ -265,8 +266,11 @@ public:
 
 private:
   const lifecycle::Definition& m_definition;
+  // Counts, funnel, endings, all-orders lines and problems filled as orders arrive.
   NightlyReport m_report;
-  std::vector<lifecycle::Assessment> m_orders;
+  // Per transition (from-state, to-state indexes; unknown states: the number of states).
+  std::map<std::pair<std::size_t, std::size_t>, TransitionStats> m_transitions;
+  std::map<std::pair<std::size_t, std::size_t>, std::vector<std::int64_t>> m_stage_durations;
   std::map<std::pair<std::string, std::string>, std::size_t> m_5xx;
   std::map<std::pair<std::string, std::string>, std::vector<std::int64_t>> m_entry;
   std::map<std::pair<std::string, std::string>, std::vector<std::int64_t>> m_processing;
