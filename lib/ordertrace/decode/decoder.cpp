@@ -21,6 +21,7 @@ public:
       : m_reader(reader), m_jaeger(reader, sink, m_stats), m_otlp(reader, sink, m_stats) {}
 
   DecodeStats run() {
+    m_reader.skip_byte_order_mark();
     while (!m_reader.at_end()) {
       decode_document();
       ++m_stats.documents;

@@ -455,6 +455,17 @@ bool JsonReader::skip_whitespace_slow() {
   }
 }
 
+bool JsonReader::skip_byte_order_mark() {
+  constexpr std::string_view k_bom = "\xEF\xBB\xBF";
+  // Only at the very start: elsewhere it is a stray byte and the usual error applies.
+  if (m_base_offset != 0 || m_pos != m_begin || !ensure_available(k_bom.size()) ||
+      std::memcmp(m_pos, k_bom.data(), k_bom.size()) != 0) {
+    return false;
+  }
+  m_pos += k_bom.size();
+  return true;
+}
+
 bool JsonReader::at_end() {
   return !skip_whitespace();
 }

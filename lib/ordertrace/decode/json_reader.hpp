@@ -123,6 +123,9 @@ public:
   JsonReader(const JsonReader&) = delete;
   JsonReader& operator=(const JsonReader&) = delete;
 
+  // Before anything else is read: consumes a UTF-8 byte-order mark (EF BB BF) and returns
+  // true, else consumes nothing. Windows editors and PowerShell start files with one.
+  bool skip_byte_order_mark();
   // Between top-level values only: skips whitespace and returns true when no further
   // value follows.
   bool at_end();
