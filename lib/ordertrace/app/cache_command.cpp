@@ -48,7 +48,8 @@ ExitCode run_cache_command(const CacheCommandOptions& options, std::ostream& out
   const std::filesystem::path path = settings.cache.value;
   std::error_code error;
   if (!std::filesystem::exists(path, error)) {
-    throw CacheError("cache file " + path.string() + " does not exist (nothing cached yet)");
+    // Not "unusable" (7, cli.md: corrupt, foreign or newer): there is nothing to repair.
+    throw Error("cache file " + path.string() + " does not exist (nothing cached yet)");
   }
 
   if (options.action == "verify") {

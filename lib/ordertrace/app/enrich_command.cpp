@@ -1,17 +1,186 @@
 #include <ordertrace/app/enrich_command.hpp>
 #include <ordertrace/app/jaeger_search.hpp>
+#include <ordertrace/app/show.hpp>
+#include <ordertrace/cache/cache.hpp>
 #include <ordertrace/config/lifecycle_file.hpp>
+#include <ordertrace/lifecycle/engine.hpp>
+#include <ordertrace/report/redaction.hpp>
 #include <ordertrace/source/span_store.hpp>
 #include <ordertrace/util/time.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 namespace ordertrace::app {
 namespace {
+
+// Jaeger through the order cache, as `show` uses it (README "Cache"): a COMPLETED order is
+// answered from the cache without a request; any other order is searched in Jaeger, the
+// cached traces Jaeger no longer returns are kept (retention is days, tickets come weeks
+// later), and the order is stored again, redacted. A NOT_FOUND is never stored. Orders of
+// a trace id are asked of Jaeger alone: the cache is keyed by order id.
+class CachedOrderSource final : public OrderSource {
+public:
+  // Every argument must outlive the source.
+  CachedOrderSource(OrderSource& jaeger, cache::Cache& order_cache, std::string jaeger_key,
+                    const lifecycle::Definition& definition)
+      : m_jaeger(jaeger), m_cache(order_cache), m_key(std::move(jaeger_key)),
+        m_definition(definition), m_redactor(definition.redaction) {}
+
+  JudgedOrder judge(const std::string& order_id, std::int64_t now_ns) override {
+    const std::optional<cache::OrderRecord> cached = m_cache.find(m_key, order_id);
+    if (cached && cached->verdict == "COMPLETED") {
+      // A completed order no longer changes.
+      JudgedOrder judged;
+      for (const auto& trace : cached->traces) {
+        judged.spans.insert(judged.spans.end(), trace.spans.begin(), trace.spans.end());
+      }
+      judged.assessment = lifecycle::assess(m_definition, judged.spans, order_id, now_ns);
+      ++served_from_cache;
+      return judged;
+    }
+    JudgedOrder judged = m_jaeger.judge(order_id, now_ns);
+    std::map<model::TraceId, std::int64_t> fetched_at; // of the traces kept from the cache
+    if (cached) {
+      judged = with_forgotten_traces(std::move(judged), *cached, order_id, now_ns, fetched_at);
+    }
+    if (judged.assessment.verdict != lifecycle::Verdict::not_found) {
+      m_cache.store(record_of(judged, cached, fetched_at, now_ns));
+      ++stored;
+    }
+    return judged;
+  }
+
+  std::vector<std::string> orders_in_trace(const model::TraceId& trace_id) override {
+    return m_jaeger.orders_in_trace(trace_id);
+  }
+
+  std::size_t served_from_cache = 0; // COMPLETED orders answered without a request
+  std::size_t kept_from_cache = 0;   // orders judged with traces only the cache still had
+  std::size_t stored = 0;
+
+private:
+  // `judged` (Jaeger's answer) with the cached traces Jaeger did not return, judged again;
+  // fills `fetched_at` with when each of those was read from Jaeger.
+  JudgedOrder with_forgotten_traces(JudgedOrder judged, const cache::OrderRecord& cached,
+                                    const std::string& order_id, std::int64_t now_ns,
+                                    std::map<model::TraceId, std::int64_t>& fetched_at) {
+    std::set<model::TraceId> fresh;
+    source::SpanStore store;
+    for (const auto& span : judged.spans) {
+      fresh.insert(span.trace_id);
+      store.on_span(model::Span(span));
+    }
+    for (const auto& trace : cached.traces) {
+      if (fresh.count(trace.trace_id) == 0) {
+        fetched_at[trace.trace_id] = trace.fetched_at_ns;
+        for (const auto& span : trace.spans) {
+          store.on_span(model::Span(span));
+        }
+      }
+    }
+    if (fetched_at.empty()) {
+      return judged;
+    }
+    lifecycle::AssessOptions options;
+    options.unsearched_services = judged.failed_services;
+    // The client's warnings (failed searches, cut-off answers) follow the engine's; keep
+    // them, and let the engine judge the merged spans afresh.
+    const auto engine_warnings =
+        lifecycle::assess(m_definition, judged.spans, order_id, now_ns, options).warnings;
+    std::vector<std::string> client_warnings;
+    for (const auto& warning : judged.assessment.warnings) {
+      if (std::find(engine_warnings.begin(), engine_warnings.end(), warning) ==
+          engine_warnings.end()) {
+        client_warnings.push_back(warning);
+      }
+    }
+    judged.spans = store.select_order(order_id, m_definition.order_id_keys);
+    judged.assessment = lifecycle::assess(m_definition, judged.spans, order_id, now_ns, options);
+    for (auto& warning : client_warnings) {
+      if (std::find(judged.assessment.warnings.begin(), judged.assessment.warnings.end(),
+                    warning) == judged.assessment.warnings.end()) {
+        judged.assessment.warnings.push_back(std::move(warning));
+      }
+    }
+    ++kept_from_cache;
+    return judged;
+  }
+
+  // The record to store: the verdict summary, and the spans grouped by trace, redacted
+  // with the lifecycle's rules taught this order's personal data.
+  cache::OrderRecord record_of(const JudgedOrder& judged,
+                               const std::optional<cache::OrderRecord>& cached,
+                               const std::map<model::TraceId, std::int64_t>& fetched_at,
+                               std::int64_t now_ns) const {
+    const lifecycle::Assessment& assessment = judged.assessment;
+    cache::OrderRecord record;
+    record.jaeger = m_key;
+    record.order_id = assessment.order_id;
+    record.verdict = std::string(lifecycle::to_string(assessment.verdict));
+    record.last_state = assessment.last_state;
+    record.last_state_time_ns = assessment.last_state_time_ns;
+    record.suspect = assessment.suspect;
+    record.first_seen_ns = assessment.first_seen_ns;
+    record.last_seen_ns = assessment.last_seen_ns;
+    record.stored_at_ns = now_ns;
+    for (const auto& stage : assessment.stages) {
+      record.stages.push_back({stage.from_state, stage.to_state, stage.duration_ns});
+    }
+    report::Redactor redactor = m_redactor;
+    redactor.learn(judged.spans, m_definition);
+    std::map<model::TraceId, std::size_t> index;
+    for (const auto& span : judged.spans) {
+      auto [it, added] = index.emplace(span.trace_id, record.traces.size());
+      if (added) {
+        const auto fetched = fetched_at.find(span.trace_id);
+        record.traces.push_back(
+            {span.trace_id, fetched == fetched_at.end() ? now_ns : fetched->second, {}});
+      }
+      model::Span stored_span = span;
+      redactor.redact(stored_span, m_definition);
+      record.traces[it->second].spans.push_back(std::move(stored_span));
+    }
+    // Each service searched back to the oldest window; one whose search failed keeps
+    // what the cache knew of it.
+    std::vector<std::string> services = m_definition.services;
+    if (services.empty()) {
+      services.emplace_back(cache::k_all_services);
+    }
+    for (const auto& service : services) {
+      std::optional<cache::ServiceSearch> last;
+      if (cached) {
+        for (const auto& search : cached->searches) {
+          if (search.service == service) {
+            last = search;
+          }
+        }
+      }
+      const bool failed = std::find(judged.failed_services.begin(), judged.failed_services.end(),
+                                    service) != judged.failed_services.end();
+      if (!failed) {
+        record.searches.push_back(
+            {service,
+             last ? std::min(last->from_ns, judged.searched_from_ns) : judged.searched_from_ns,
+             last ? std::max(last->until_ns, now_ns) : now_ns});
+      } else if (last) {
+        record.searches.push_back(*last);
+      }
+    }
+    return record;
+  }
+
+  OrderSource& m_jaeger;
+  cache::Cache& m_cache;
+  std::string m_key;
+  const lifecycle::Definition& m_definition;
+  report::Redactor m_redactor;
+};
 
 std::optional<std::string> checked_column(const std::optional<std::string>& name,
                                           std::string_view option) {
@@ -112,17 +281,34 @@ ExitCode run_enrich_command(const EnrichCommandOptions& options, std::istream& i
   }
 
   EnrichStats stats;
+  std::string cache_summary; // what the cache contributed; empty without one
   if (!options.sources.empty()) {
     source::SpanStore store;
     source::load_files(options.sources, store);
     StoreOrderSource source(store, definition);
     stats = run_enrich(enrich, definition, source, *tickets, out);
   } else {
+    // The cache, opened before any request so that an unusable file stops the run first.
+    std::optional<cache::Cache> order_cache;
+    if (!settings.cache.value.empty()) {
+      order_cache.emplace(settings.cache.value);
+    }
     jaeger.services = definition.services;
     const auto transport = source::make_curl_transport(std::move(http));
     source::JaegerClient client(jaeger, *transport);
     JaegerOrderSource source(client, definition, search_windows(std::nullopt, enrich.now_ns));
-    stats = run_enrich(enrich, definition, source, *tickets, out);
+    if (order_cache) {
+      CachedOrderSource cached(source, *order_cache, jaeger_cache_key(jaeger.base_url), definition);
+      stats = run_enrich(enrich, definition, cached, *tickets, out);
+      cache_summary = "ordertrace: cache " + settings.cache.value + ": " +
+                      std::to_string(cached.served_from_cache) + " completed " +
+                      (cached.served_from_cache == 1 ? "order" : "orders") + " answered from it, " +
+                      std::to_string(cached.kept_from_cache) +
+                      " with traces Jaeger no longer has, " + std::to_string(cached.stored) +
+                      " stored\n";
+    } else {
+      stats = run_enrich(enrich, definition, source, *tickets, out);
+    }
   }
   if (file.is_open() && file.bad()) {
     throw InputError(options.input->string() + ": cannot read the tickets");
@@ -135,6 +321,7 @@ ExitCode run_enrich_command(const EnrichCommandOptions& options, std::istream& i
                 << (stats.not_found == 1 ? " order not found)" : " orders not found)");
   }
   diagnostics << ", " << stats.failed << " not enriched (see ordertrace_error)\n";
+  diagnostics << cache_summary;
   if (stats.failed > 0) {
     return ExitCode::runtime_error;
   }

@@ -33,7 +33,11 @@ struct EnrichCommandOptions {
 // enriched (1 order not found), 2 not enriched"). Returns ExitCode::ok when every ticket
 // was enriched, ExitCode::order_not_found when one named an unknown order, and
 // ExitCode::runtime_error when some got ordertrace_error (all rows are still written).
-// Throws JaegerError (5) and AuthenticationError (6) as `show` does.
+// Throws JaegerError (5) and AuthenticationError (6) as `show` does. Against Jaeger with
+// the cache on (--cache, --no-cache), orders go through it as for `show`: a COMPLETED one
+// is answered from it, others keep the traces Jaeger forgot, each order found is stored
+// (redacted), and a second line on `diagnostics` says so; CacheError (7) for an unusable
+// file, before any request. Trace files never touch the cache.
 ExitCode run_enrich_command(const EnrichCommandOptions& options, std::istream& in,
                             std::ostream& out, std::ostream& diagnostics);
 

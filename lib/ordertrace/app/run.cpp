@@ -318,7 +318,9 @@ int run(int argc, char** argv) {
   enrich->footer("Tickets need an order id and/or a trace id column. Added columns start with\n"
                  "ordertrace_ and are overwritten on a second run; other columns are kept.\n"
                  "Exit codes: 0 all enriched, 1 some rows got ordertrace_error (or an error),\n"
-                 "2 usage error, 4 an order not found, 5/6 Jaeger unreachable or refusing.");
+                 "2 usage error, 4 an order not found, 5/6 Jaeger unreachable or refusing,\n"
+                 "7 cache unusable. Against Jaeger, orders go through the order cache as for\n"
+                 "show (--cache, --no-cache).");
   enrich->add_option("tickets", enrich_options.input, "Ticket file (default: standard input)")
       ->type_name("FILE");
   enrich
@@ -355,8 +357,9 @@ int run(int argc, char** argv) {
   CacheCommandOptions cache_options;
   CLI::App* cache_command = app.add_subcommand("cache", "Look after the order cache file");
   cache_command->require_subcommand(1);
-  cache_command->footer("Exit codes: 0 done, 2 usage error, 7 cache unusable (verify found a "
-                        "problem,\nor the file is not an ordertrace cache).");
+  cache_command->footer("Exit codes: 0 done, 1 no such file (nothing cached yet), 2 usage "
+                        "error,\n7 cache unusable (verify found a problem, or the file is not an "
+                        "ordertrace cache).");
   for (const auto& [action, help] : std::vector<std::pair<std::string, std::string>>{
            {"stats", "Orders, traces and sizes in the cache"},
            {"verify", "SQLite integrity check and every stored span decoded"},
@@ -398,6 +401,8 @@ int run(int argc, char** argv) {
   ack->add_option("--format", ack_options.format, "--list: text (default) or json")
       ->type_name("FORMAT");
   add_cache_options(*ack, ack_options.common);
+  // Accepted only to refuse it with "ack needs the cache", so not offered in --help.
+  ack->get_option("--no-cache")->group("");
   ack->add_option("--config", ack_options.common.config, "Config file")->type_name("FILE");
   ack->add_option("--lifecycle", ack_options.common.lifecycle,
                   "Lifecycle JSON whose redaction rules clean the note (default: built in)")
