@@ -15,6 +15,16 @@ void append_new(std::vector<std::string>& to, std::vector<std::string>& from) {
   }
 }
 
+// `warning` as a phrase of the assessment: its kind by name, its values as they are.
+lifecycle::Phrase phrase_of(const source::ClientWarning& warning) {
+  lifecycle::Phrase said;
+  said.kind = lifecycle::Phrase::Kind::client_warning;
+  said.words = warning.words;
+  said.words["client_kind"] = std::string(source::to_string(warning.kind));
+  said.times_ns = warning.times_ns;
+  return said;
+}
+
 // Once the order's first state is seen, older windows hold nothing of it: the order did
 // not exist before. A COMPLETED order stops the search too, but only with its timeline
 // whole: a long order closed yesterday would otherwise be reported with every earlier
@@ -33,6 +43,34 @@ bool seen_from_start(const lifecycle::Assessment& assessment,
 }
 
 } // namespace
+
+void ClientWarnings::add(const source::OrderTraces& found) {
+  for (std::size_t i = 0; i < found.warnings.size(); ++i) {
+    if (std::find(texts.begin(), texts.end(), found.warnings[i]) != texts.end()) {
+      continue;
+    }
+    texts.push_back(found.warnings[i]);
+    details.push_back(i < found.warning_details.size()
+                          ? std::optional<source::ClientWarning>(found.warning_details[i])
+                          : std::nullopt);
+  }
+}
+
+void append_client_warnings(lifecycle::Assessment& assessment, const ClientWarnings& warnings) {
+  // The phrases stay index for index with the warnings: one without data says none.
+  assessment.warning_phrases.resize(assessment.warnings.size());
+  for (std::size_t i = 0; i < warnings.texts.size(); ++i) {
+    const std::string& text = warnings.texts[i];
+    if (std::find(assessment.warnings.begin(), assessment.warnings.end(), text) !=
+        assessment.warnings.end()) {
+      continue;
+    }
+    assessment.warnings.push_back(text);
+    assessment.warning_phrases.push_back(i < warnings.details.size() && warnings.details[i]
+                                             ? phrase_of(*warnings.details[i])
+                                             : lifecycle::Phrase{});
+  }
+}
 
 std::vector<source::SearchWindow> search_windows(std::optional<std::int64_t> since_ns,
                                                  std::int64_t until_ns) {
@@ -55,7 +93,7 @@ JudgedOrder find_and_assess(source::JaegerClient& client, const lifecycle::Defin
                             const std::string& order_id,
                             std::span<const source::SearchWindow> windows, std::int64_t now_ns) {
   source::SpanStore store;
-  std::vector<std::string> warnings;
+  ClientWarnings warnings;
   lifecycle::AssessOptions assess_options;
   JudgedOrder judged;
   for (const auto& window : windows) {
@@ -63,7 +101,7 @@ JudgedOrder find_and_assess(source::JaegerClient& client, const lifecycle::Defin
     for (auto& span : found.spans) {
       store.on_span(std::move(span));
     }
-    append_new(warnings, found.warnings);
+    warnings.add(found);
     append_new(assess_options.unsearched_services, found.failed_services);
     judged.searched_from_ns = window.from_ns;
     // select_order keeps each span once, however many windows returned its trace.
@@ -77,7 +115,7 @@ JudgedOrder find_and_assess(source::JaegerClient& client, const lifecycle::Defin
   if (windows.empty()) {
     judged.assessment = lifecycle::assess(definition, {}, order_id, now_ns, assess_options);
   }
-  append_new(judged.assessment.warnings, warnings);
+  append_client_warnings(judged.assessment, warnings);
   judged.failed_services = assess_options.unsearched_services;
   return judged;
 }

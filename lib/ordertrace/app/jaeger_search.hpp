@@ -37,6 +37,21 @@ inline constexpr std::int64_t k_growing_window_ends_ns[] = {
 std::vector<source::SearchWindow> search_windows(std::optional<std::int64_t> since_ns,
                                                  std::int64_t until_ns);
 
+// The Jaeger client's warnings gathered over several searches: each English sentence once,
+// with its data (the client's ClientWarning, when it gave one) beside it.
+struct ClientWarnings {
+  std::vector<std::string> texts;
+  std::vector<std::optional<source::ClientWarning>> details; // texts[i] as data
+
+  // Adds the warnings of `found` not held yet.
+  void add(const source::OrderTraces& found);
+};
+
+// Appends `warnings` not there yet to the assessment's, each with a phrase beside it
+// (Phrase::Kind::client_warning), so that other languages say them too; JSON and English
+// print the English sentence as before.
+void append_client_warnings(lifecycle::Assessment& assessment, const ClientWarnings& warnings);
+
 // Asks `client` for `order_id` window by window, merging the spans (each trace and span
 // once), and stops after the first window whose merged spans show the lifecycle's first
 // state, or a COMPLETED order with no required state missing. Judges the merged spans at `now_ns`;

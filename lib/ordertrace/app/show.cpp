@@ -239,7 +239,7 @@ lifecycle::Assessment refresh_open_order(
   source::SpanStore store;
   std::set<model::TraceId> fresh;
   std::vector<std::string> failed;
-  std::vector<std::string> warnings;
+  ClientWarnings warnings;
   for (auto& [since, group] : services_since) {
     note.searched_since_ns = std::min(note.searched_since_ns.value_or(since), since);
     if (since >= until_ns) {
@@ -257,7 +257,7 @@ lifecycle::Assessment refresh_open_order(
       store.on_span(std::move(span));
     }
     failed.insert(failed.end(), found.failed_services.begin(), found.failed_services.end());
-    warnings.insert(warnings.end(), found.warnings.begin(), found.warnings.end());
+    warnings.add(found);
   }
   std::map<model::TraceId, std::int64_t> fetched_at;
   for (const auto& cached_trace : cached.traces) {
@@ -288,12 +288,7 @@ lifecycle::Assessment refresh_open_order(
   lifecycle::AssessOptions assess_options;
   assess_options.unsearched_services = failed;
   auto assessment = lifecycle::assess(definition, spans, order_id, now_ns, assess_options);
-  for (auto& warning : warnings) {
-    if (std::find(assessment.warnings.begin(), assessment.warnings.end(), warning) ==
-        assessment.warnings.end()) {
-      assessment.warnings.push_back(std::move(warning));
-    }
-  }
+  append_client_warnings(assessment, warnings);
   // A service whose search failed keeps its last successful search.
   for (auto& search : searches) {
     if (std::find(failed.begin(), failed.end(), search.service) != failed.end()) {
@@ -444,6 +439,7 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
       const auto spans = store.select_order(order_id, definition.order_id_keys);
       redactor->learn(spans, definition);
       assessments.push_back(lifecycle::assess(definition, spans, order_id, now_ns));
+      assessments.back().searched.files = true;
     }
     StoreOrderSource source(store, definition);
     add_trace_orders(source);
@@ -526,6 +522,7 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
             redactor->learn(spans, definition);
           }
           assessment = lifecycle::assess(definition, spans, order_id, now_ns);
+          assessment.searched.cache = true;
           if (!cached) {
             assessment.reason = "order " + order_id + " is not in the cache (--offline)";
             assessment.reason_phrase = {};
@@ -540,11 +537,16 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
           assessment =
               refresh_open_order(*cached, order_id, definition, windows, until_ns, now_ns, jaeger,
                                  http_transport, *redactor, *order_cache, shared_state, key, note);
+          assessment.searched.jaeger = true;
+          assessment.searched.cache = true;
         } else {
           auto judged = find_and_assess(order_client(), definition, order_id, windows, now_ns);
           const std::lock_guard lock(shared_state);
           redactor->learn(judged.spans, definition);
           assessment = std::move(judged.assessment);
+          assessment.searched.jaeger = true;
+          // --refresh does not read the order's record: only Jaeger was searched.
+          assessment.searched.cache = order_cache && !options.refresh;
           std::set<model::TraceId> traces;
           for (const auto& span : judged.spans) {
             traces.insert(span.trace_id);

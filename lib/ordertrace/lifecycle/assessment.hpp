@@ -100,6 +100,9 @@ struct Phrase {
     required_state_not_seen, // state
     now_before_last_state,   // now, last
     search_failed,           // services (joined with ", ")
+    // a warning of the span source (the Jaeger client): client_kind (its kind's stable
+    // name, "search_cut_off"), and the words and times that kind names
+    client_warning,
   };
   Kind kind = Kind::none;
   // Values said as they are: states, services, queues, error messages, counts.
@@ -170,11 +173,20 @@ struct Assessment {
   // NOT_FOUND only: "never_seen", or "beyond_retention" (known from the cache, but Jaeger
   // no longer has it and the cache kept no spans).
   std::optional<std::string> not_found_reason;
+  // Where the caller looked for the order, so that a NOT_FOUND says where it was not
+  // seen; none set: not said. The engine never sets these.
+  struct Searched {
+    bool files = false;
+    bool jaeger = false;
+    bool cache = false;
+  };
+  Searched searched;
   std::optional<NextStep> next_step; // STALLED and LOST, when a hint matches
 
   std::vector<Evidence> evidence;
   std::vector<std::string> warnings; // gaps, skew, incomplete data
-  // warnings[i] as data, for i < its size (warnings added later, from Jaeger, have none).
+  // warnings[i] as data, for i < its size; the Jaeger client's warnings carry a
+  // client_warning phrase, a warning with no structured form one of Kind::none.
   std::vector<Phrase> warning_phrases;
   std::vector<model::TraceId> traces; // every trace that holds a span of the order
   std::int64_t first_seen_ns = 0;

@@ -84,8 +84,16 @@ inline constexpr const char* k_locale_variables[] = {"LC_ALL", "LC_MESSAGES", "L
     "рабочее время по календарю «{calendar}»")                                                     \
   X(label_next_step, "Next step:", "Что делать:")                                                  \
   X(label_not_found, "Not found:", "Не найден:")                                                   \
+  /* never_seen, by where the order was looked for (Assessment::searched) */                       \
   X(never_seen, "never seen, neither in Jaeger nor in the cache (never_seen)",                     \
     "не встречался ни в Jaeger, ни в кэше (never_seen)")                                           \
+  X(never_seen_in_jaeger, "never seen in Jaeger (never_seen)",                                     \
+    "не встречался в Jaeger (never_seen)")                                                         \
+  X(never_seen_in_cache, "never seen in the cache (never_seen)",                                   \
+    "не встречался в кэше (never_seen)")                                                           \
+  X(never_seen_in_files, "never seen in the files given (never_seen)",                             \
+    "не встречался в указанных файлах (never_seen)")                                               \
+  X(never_seen_anywhere, "never seen (never_seen)", "не встречался (never_seen)")                  \
   X(beyond_retention,                                                                              \
     "known from the cache, but older than Jaeger keeps traces, and the cache kept no spans "       \
     "(beyond_retention)",                                                                          \

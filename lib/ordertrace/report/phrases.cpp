@@ -100,6 +100,8 @@ std::optional<Message> message_of(Kind kind) noexcept {
     return Message::p_now_before_last_state;
   case Kind::search_failed:
     return Message::p_search_failed;
+  case Kind::client_warning: // said by the client's own messages (w_<kind>): see say()
+    return std::nullopt;
   }
   return std::nullopt;
 }
@@ -204,6 +206,17 @@ std::map<std::string, std::string> values_of(const lifecycle::Phrase& phrase, La
 
 std::optional<std::string> say(const lifecycle::Phrase& phrase, Language language,
                                const util::TimeZone& zone) {
+  if (phrase.kind == Kind::client_warning) {
+    // The Jaeger client's warning, said as the nightly report says it.
+    WarningPhrase said{{}, phrase.words, phrase.times_ns};
+    const auto kind = said.words.find("client_kind");
+    if (kind == said.words.end()) {
+      return std::nullopt;
+    }
+    said.kind = kind->second;
+    said.words.erase(kind);
+    return say(said, language, zone);
+  }
   const auto message = message_of(phrase.kind);
   if (!message) {
     return std::nullopt;
@@ -296,7 +309,7 @@ std::string source_text(const std::string& source, Language language) {
 }
 
 std::string local_time(std::int64_t ns, const util::TimeZone& zone) {
-  return time_text(ns, zone);
+  return moment(ns, zone); // to the second, as show's times: a window from spans has ns
 }
 
 std::string allowances_note(const AllowanceChoice& choice, Language language) {

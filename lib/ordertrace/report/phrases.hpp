@@ -48,8 +48,8 @@ std::string warning_text(const NightlyReport& report, std::size_t index, Languag
                          const util::TimeZone& zone);
 // The report's source ("files a.json b.json", "jaeger http://...") in `language`.
 std::string source_text(const std::string& source, Language language);
-// A time in the report: RFC 3339 UTC as ever in UTC, else on the zone's clock with its
-// offset (moment()).
+// A time in the report, to the second: RFC 3339 on the zone's clock with its offset ("Z"
+// in UTC), as moment() writes it.
 std::string local_time(std::int64_t ns, const util::TimeZone& zone);
 // Which allowances judged the report, in `language` (English: the builder's sentence).
 std::string allowances_note(const AllowanceChoice& choice, Language language);

@@ -185,7 +185,19 @@ std::string not_found_text(const lifecycle::Assessment& assessment, Language lan
     return {};
   }
   if (*assessment.not_found_reason == "never_seen") {
-    return std::string(text(Message::never_seen, language));
+    // Only where it was looked for: files, Jaeger, the cache.
+    const auto& searched = assessment.searched;
+    Message where = Message::never_seen_anywhere;
+    if (searched.jaeger && searched.cache && !searched.files) {
+      where = Message::never_seen;
+    } else if (searched.jaeger && !searched.cache && !searched.files) {
+      where = Message::never_seen_in_jaeger;
+    } else if (searched.cache && !searched.jaeger && !searched.files) {
+      where = Message::never_seen_in_cache;
+    } else if (searched.files && !searched.jaeger && !searched.cache) {
+      where = Message::never_seen_in_files;
+    }
+    return std::string(text(where, language));
   }
   if (*assessment.not_found_reason == "beyond_retention") {
     return std::string(text(Message::beyond_retention, language));

@@ -144,6 +144,7 @@ TEST(LocalizedText, NotFoundSaysWhy) {
       << en;
   EXPECT_TRUE(contains(en, "(beyond_retention)")) << en;
   a.not_found_reason = "never_seen";
+  a.searched.jaeger = a.searched.cache = true; // as `show` over Jaeger with the cache
   const std::string ru = text_of(a, options_for(Language::ru));
   EXPECT_TRUE(ru.starts_with("НЕ НАЙДЕН (NOT_FOUND)  заказ ")) << ru;
   EXPECT_TRUE(contains(ru, "Не найден:       не встречался ни в Jaeger, ни в кэше (never_seen)"))
