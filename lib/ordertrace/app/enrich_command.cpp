@@ -1,5 +1,6 @@
 #include <ordertrace/app/enrich_command.hpp>
 #include <ordertrace/app/jaeger_search.hpp>
+#include <ordertrace/app/order_record.hpp>
 #include <ordertrace/app/show.hpp>
 #include <ordertrace/cache/cache.hpp>
 #include <ordertrace/config/lifecycle_file.hpp>
@@ -37,9 +38,7 @@ public:
     if (cached && cached->verdict == "COMPLETED") {
       // A completed order no longer changes.
       JudgedOrder judged;
-      for (const auto& trace : cached->traces) {
-        judged.spans.insert(judged.spans.end(), trace.spans.begin(), trace.spans.end());
-      }
+      judged.spans = spans_of(*cached);
       judged.assessment = lifecycle::assess(m_definition, judged.spans, order_id, now_ns);
       ++served_from_cache;
       return judged;
@@ -93,19 +92,26 @@ private:
     // them, and let the engine judge the merged spans afresh.
     const auto engine_warnings =
         lifecycle::assess(m_definition, judged.spans, order_id, now_ns, options).warnings;
-    std::vector<std::string> client_warnings;
-    for (const auto& warning : judged.assessment.warnings) {
-      if (std::find(engine_warnings.begin(), engine_warnings.end(), warning) ==
+    // Each with its phrase, so that other languages still say it.
+    std::vector<std::pair<std::string, lifecycle::Phrase>> client_warnings;
+    const auto& said = judged.assessment;
+    for (std::size_t i = 0; i < said.warnings.size(); ++i) {
+      if (std::find(engine_warnings.begin(), engine_warnings.end(), said.warnings[i]) ==
           engine_warnings.end()) {
-        client_warnings.push_back(warning);
+        client_warnings.emplace_back(said.warnings[i], i < said.warning_phrases.size()
+                                                           ? said.warning_phrases[i]
+                                                           : lifecycle::Phrase{});
       }
     }
     judged.spans = store.select_order(order_id, m_definition.order_id_keys);
     judged.assessment = lifecycle::assess(m_definition, judged.spans, order_id, now_ns, options);
-    for (auto& warning : client_warnings) {
-      if (std::find(judged.assessment.warnings.begin(), judged.assessment.warnings.end(),
-                    warning) == judged.assessment.warnings.end()) {
-        judged.assessment.warnings.push_back(std::move(warning));
+    auto& merged = judged.assessment;
+    for (auto& [warning, phrase] : client_warnings) {
+      if (std::find(merged.warnings.begin(), merged.warnings.end(), warning) ==
+          merged.warnings.end()) {
+        merged.warning_phrases.resize(merged.warnings.size()); // phrases[i] for warnings[i]
+        merged.warnings.push_back(std::move(warning));
+        merged.warning_phrases.push_back(std::move(phrase));
       }
     }
     ++kept_from_cache;
@@ -118,36 +124,9 @@ private:
                                const std::optional<cache::OrderRecord>& cached,
                                const std::map<model::TraceId, std::int64_t>& fetched_at,
                                std::int64_t now_ns) const {
-    const lifecycle::Assessment& assessment = judged.assessment;
-    cache::OrderRecord record;
-    record.jaeger = m_key;
-    record.order_id = assessment.order_id;
-    record.verdict = std::string(lifecycle::to_string(assessment.verdict));
-    record.last_state = assessment.last_state;
-    record.last_state_time_ns = assessment.last_state_time_ns;
-    record.suspect = assessment.suspect;
-    record.first_seen_ns = assessment.first_seen_ns;
-    record.last_seen_ns = assessment.last_seen_ns;
-    record.stored_at_ns = now_ns;
-    for (const auto& stage : assessment.stages) {
-      record.stages.push_back({stage.from_state, stage.to_state, stage.duration_ns});
-    }
-    report::Redactor redactor = m_redactor;
-    redactor.learn(judged.spans, m_definition);
-    std::map<model::TraceId, std::size_t> index;
-    for (const auto& span : judged.spans) {
-      auto [it, added] = index.emplace(span.trace_id, record.traces.size());
-      if (added) {
-        const auto fetched = fetched_at.find(span.trace_id);
-        record.traces.push_back(
-            {span.trace_id, fetched == fetched_at.end() ? now_ns : fetched->second, {}});
-      }
-      model::Span stored_span = span;
-      redactor.redact(stored_span, m_definition);
-      record.traces[it->second].spans.push_back(std::move(stored_span));
-    }
     // Each service searched back to the oldest window; one whose search failed keeps
     // what the cache knew of it.
+    std::vector<cache::ServiceSearch> searches;
     std::vector<std::string> services = m_definition.services;
     if (services.empty()) {
       services.emplace_back(cache::k_all_services);
@@ -164,15 +143,18 @@ private:
       const bool failed = std::find(judged.failed_services.begin(), judged.failed_services.end(),
                                     service) != judged.failed_services.end();
       if (!failed) {
-        record.searches.push_back(
+        searches.push_back(
             {service,
              last ? std::min(last->from_ns, judged.searched_from_ns) : judged.searched_from_ns,
              last ? std::max(last->until_ns, now_ns) : now_ns});
       } else if (last) {
-        record.searches.push_back(*last);
+        searches.push_back(*last);
       }
     }
-    return record;
+    report::Redactor redactor = m_redactor;
+    redactor.learn(judged.spans, m_definition);
+    return order_record(m_key, judged.assessment, judged.spans, fetched_at, std::move(searches),
+                        redactor, m_definition, now_ns);
   }
 
   OrderSource& m_jaeger;

@@ -1,6 +1,7 @@
 #include <ordertrace/app/command_options.hpp>
 #include <ordertrace/app/enrich_command.hpp>
 #include <ordertrace/app/jaeger_search.hpp>
+#include <ordertrace/app/order_record.hpp>
 #include <ordertrace/app/shared_requests.hpp>
 #include <ordertrace/app/show.hpp>
 #include <ordertrace/cache/cache.hpp>
@@ -99,53 +100,6 @@ nlohmann::ordered_json to_json(const CacheNote& note, std::int64_t now_ns) {
       note.searched_since_ns ? nlohmann::ordered_json(util::format_rfc3339(*note.searched_since_ns))
                              : nlohmann::ordered_json();
   return json;
-}
-
-std::vector<model::Span> spans_of(const cache::OrderRecord& record) {
-  std::vector<model::Span> spans;
-  for (const auto& trace : record.traces) {
-    spans.insert(spans.end(), trace.spans.begin(), trace.spans.end());
-  }
-  return spans;
-}
-
-// The record to store: the verdict summary as plain fields, and the order's spans grouped
-// by trace, redacted (personal data never reaches the file). `fetched_at` says when each
-// trace was last read from Jaeger (absent: now).
-cache::OrderRecord make_record(const std::string& jaeger_key,
-                               const lifecycle::Assessment& assessment,
-                               const std::vector<model::Span>& spans,
-                               const std::map<model::TraceId, std::int64_t>& fetched_at,
-                               std::vector<cache::ServiceSearch> searches,
-                               const report::Redactor& redactor,
-                               const lifecycle::Definition& definition, std::int64_t now_ns) {
-  cache::OrderRecord record;
-  record.jaeger = jaeger_key;
-  record.order_id = assessment.order_id;
-  record.verdict = std::string(lifecycle::to_string(assessment.verdict));
-  record.last_state = assessment.last_state;
-  record.last_state_time_ns = assessment.last_state_time_ns;
-  record.suspect = assessment.suspect;
-  record.first_seen_ns = assessment.first_seen_ns;
-  record.last_seen_ns = assessment.last_seen_ns;
-  record.stored_at_ns = now_ns;
-  for (const auto& stage : assessment.stages) {
-    record.stages.push_back({stage.from_state, stage.to_state, stage.duration_ns});
-  }
-  std::map<model::TraceId, std::size_t> index;
-  for (const auto& span : spans) {
-    auto [it, added] = index.emplace(span.trace_id, record.traces.size());
-    if (added) {
-      const auto fetched = fetched_at.find(span.trace_id);
-      record.traces.push_back(
-          {span.trace_id, fetched == fetched_at.end() ? now_ns : fetched->second, {}});
-    }
-    model::Span stored = span;
-    redactor.redact(stored, definition);
-    record.traces[it->second].spans.push_back(std::move(stored));
-  }
-  record.searches = std::move(searches);
-  return record;
 }
 
 // The cache key of a Jaeger: its URL without credentials or trailing slashes, so that two
@@ -299,8 +253,8 @@ lifecycle::Assessment refresh_open_order(
   }
   note.mode = "refreshed";
   const std::lock_guard lock(shared_state);
-  order_cache.store(make_record(key, assessment, spans, fetched_at, std::move(searches), redactor,
-                                definition, now_ns));
+  order_cache.store(order_record(key, assessment, spans, fetched_at, std::move(searches), redactor,
+                                 definition, now_ns));
   return assessment;
 }
 
@@ -569,8 +523,8 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
                 searches.push_back({service, judged.searched_from_ns, until_ns});
               }
             }
-            order_cache->store(make_record(key, assessment, judged.spans, {}, std::move(searches),
-                                           *redactor, definition, now_ns));
+            order_cache->store(order_record(key, assessment, judged.spans, {}, std::move(searches),
+                                            *redactor, definition, now_ns));
           } else {
             note.mode.clear();
           }
