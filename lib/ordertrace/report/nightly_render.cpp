@@ -526,7 +526,7 @@ void render_nightly_json(std::ostream& out, const NightlyReport& r,
                        {"suspect", line.suspect ? Json(*line.suspect) : Json(nullptr)},
                        {"last_state", line.last_state ? Json(*line.last_state) : Json(nullptr)}});
   }
-  json["all_orders"] = all;
+  json["all_orders"] = std::move(all);
   json["problems_by_state"] = groups_json(r.by_state, r);
   json["problems_by_suspect"] = groups_json(r.by_suspect, r);
 
