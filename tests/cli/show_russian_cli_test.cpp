@@ -158,6 +158,40 @@ TEST_F(ShowRussianCli, NeverSeenSaysWhereTheOrderWasLookedFor) {
   EXPECT_FALSE(contains(offline.out, "Jaeger (never_seen)")) << offline.out;
 }
 
+// The line saying what the cache did follows the reader's language and zone: stored on
+// the first run, served from the cache (a COMPLETED order) on the second.
+TEST_F(ShowRussianCli, TheCacheLineIsRussianOnTheReadersClock) {
+  const std::string body = test::read_file(k_scenarios / "28-int-order-id.jaeger.json");
+  m_server.on("/api/traces", [body](const test::FakeRequest& request) {
+    return test::FakeResponse::text(
+        200, contains(request.query(), "service=shop-api") ? body : std::string(R"({"data":[]})"),
+        "application/json");
+  });
+  const json expected = test::manifest_line(k_scenarios, "28-int-order-id.jaeger.json");
+  const std::string order_id = expected["order_id"];
+  ASSERT_EQ(expected["verdict"], "COMPLETED"); // the second run is served from the cache
+  const auto stored = show(order_id, {"--lang", "ru"}, true);
+  ASSERT_EQ(stored.exit_code, 0) << stored.err;
+  EXPECT_TRUE(contains(stored.out, "кэш: сохранено в ")) << stored.out;
+  EXPECT_FALSE(contains(stored.out, "cache: stored")) << stored.out;
+
+  const std::size_t requests = m_server.request_count();
+  const auto served = show(order_id, {"--lang", "ru"}, true);
+  ASSERT_EQ(served.exit_code, 0) << served.err;
+  EXPECT_EQ(m_server.request_count(), requests); // answered from the cache
+  EXPECT_TRUE(contains(served.out, "кэш: ответ из ")) << served.out;
+  EXPECT_TRUE(contains(served.out, "заказ завершён, Jaeger не спрашивали")) << served.out;
+  // Stored "now" (the real clock), shown on Moscow's clock with its offset.
+  EXPECT_TRUE(std::regex_search(served.out,
+                                std::regex(R"(сохранено \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+03:00)")))
+      << served.out;
+  EXPECT_FALSE(contains(served.out, "served from")) << served.out;
+
+  const auto english = show(order_id, {}, true);
+  EXPECT_TRUE(contains(english.out, "cache: served from ")) << english.out;
+  EXPECT_TRUE(contains(english.out, "; completed, Jaeger not asked")) << english.out;
+}
+
 // A window taken from the files' spans has nanoseconds: the text formats print it to the
 // second, JSON keeps every digit.
 TEST_F(ShowRussianCli, TheReportsWindowIsToTheSecondInTextAndExactInJson) {

@@ -7,6 +7,8 @@
 #include <ordertrace/cache/cache.hpp>
 #include <ordertrace/config/lifecycle_file.hpp>
 #include <ordertrace/lifecycle/engine.hpp>
+#include <ordertrace/report/messages.hpp>
+#include <ordertrace/report/phrases.hpp>
 #include <ordertrace/report/redaction.hpp>
 #include <ordertrace/report/render.hpp>
 #include <ordertrace/source/span_store.hpp>
@@ -43,39 +45,48 @@ struct CacheNote {
   std::optional<std::int64_t> searched_since_ns;      // a refresh searched from here
 };
 
-std::string age_text(std::int64_t now_ns, std::int64_t then_ns) {
+std::string age_text(std::int64_t now_ns, std::int64_t then_ns, report::Language language) {
   const std::int64_t age = std::max<std::int64_t>(0, now_ns - then_ns);
-  return util::format_duration(age / util::k_ns_per_second * util::k_ns_per_second);
+  return report::format_duration(age / util::k_ns_per_second * util::k_ns_per_second, language);
 }
 
-// One line for the text and Markdown reports.
-std::string describe(const CacheNote& note, std::int64_t now_ns) {
-  std::string text = "cache: ";
+// One line for the text and Markdown reports, in the reader's language and zone.
+std::string describe(const CacheNote& note, std::int64_t now_ns, report::Language language,
+                     const util::TimeZone& zone) {
+  using report::Message;
+  const auto path = fmt::arg("path", note.path);
   if (note.mode == "missing") {
-    return text + "order not in the cache " + note.path + " (--offline: Jaeger not asked)";
+    return report::format(Message::cache_missing, language, path);
   }
-  const std::string traces = std::to_string(note.traces_from_cache) + " trace" +
-                             (note.traces_from_cache == 1 ? "" : "s") + " from the cache";
-  const std::string stored = note.stored_at_ns
-                                 ? " stored " + util::format_rfc3339(*note.stored_at_ns) + " (" +
-                                       age_text(now_ns, *note.stored_at_ns) + " ago)"
-                                 : std::string();
+  const std::string traces = report::format(note.traces_from_cache == 1 ? Message::cache_trace_one
+                                                                        : Message::cache_trace_many,
+                                            language, fmt::arg("count", note.traces_from_cache));
+  const std::string stored =
+      note.stored_at_ns
+          ? report::format(Message::cache_stored_at, language,
+                           fmt::arg("time", report::detail::local_time(*note.stored_at_ns, zone)),
+                           fmt::arg("age", age_text(now_ns, *note.stored_at_ns, language)))
+          : std::string();
   const std::string fetched =
       note.oldest_cached_fetch_ns
-          ? ", fetched up to " + age_text(now_ns, *note.oldest_cached_fetch_ns) + " ago"
+          ? report::format(
+                Message::cache_fetched, language,
+                fmt::arg("age", age_text(now_ns, *note.oldest_cached_fetch_ns, language)))
           : std::string();
+  const auto jaeger = fmt::arg("jaeger", note.traces_from_jaeger);
   if (note.mode == "cache" || note.mode == "offline") {
-    return text + "served from " + note.path + stored + ": " + traces + fetched +
-           (note.mode == "cache" ? "; completed, Jaeger not asked"
-                                 : "; --offline, Jaeger not asked");
+    return report::format(
+        note.mode == "cache" ? Message::cache_served : Message::cache_served_offline, language,
+        path, fmt::arg("stored", stored), fmt::arg("traces", traces), fmt::arg("fetched", fetched));
   }
   if (note.mode == "refreshed") {
-    return text + "refreshed " + note.path + stored + ": " + traces + fetched + ", " +
-           std::to_string(note.traces_from_jaeger) + " from Jaeger searched since " +
-           (note.searched_since_ns ? util::format_rfc3339(*note.searched_since_ns) : "-");
+    const std::string since =
+        note.searched_since_ns ? report::detail::local_time(*note.searched_since_ns, zone) : "-";
+    return report::format(Message::cache_refreshed, language, path, fmt::arg("stored", stored),
+                          fmt::arg("traces", traces), fmt::arg("fetched", fetched), jaeger,
+                          fmt::arg("since", since));
   }
-  return text + "stored in " + note.path + ": " + std::to_string(note.traces_from_jaeger) +
-         " traces from Jaeger";
+  return report::format(Message::cache_stored, language, path, jaeger);
 }
 
 nlohmann::ordered_json to_json(const CacheNote& note, std::int64_t now_ns) {
@@ -630,7 +641,8 @@ ExitCode run_show(const ShowOptions& options, std::ostream& out, std::ostream& d
       }
       report::render(out, format, assessments[i], render_options);
       if (i < cache_notes.size() && !cache_notes[i].mode.empty()) {
-        out << describe(cache_notes[i], now_ns) << '\n';
+        out << describe(cache_notes[i], now_ns, render_options.language, render_options.zone)
+            << '\n';
       }
     }
   }

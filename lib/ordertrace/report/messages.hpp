@@ -489,6 +489,26 @@ inline constexpr const char* k_locale_variables[] = {"LC_ALL", "LC_MESSAGES", "L
   X(h_column_operation, "operation", "операция")                                                   \
   X(h_entry_latency, "Latency of entry operations", "Длительность входных операций")               \
   X(h_notes, "Notes", "Примечания")                                                                \
+  /* show: what the order cache did for an order (the line under its report) */                    \
+  X(cache_missing,                                                                                 \
+    "cache: order not in the cache {path} (--offline: Jaeger not asked)",                          \
+    "кэш: заказа нет в кэше {path} (--offline: Jaeger не спрашивали)")                             \
+  X(cache_trace_one, "{count} trace from the cache", "трасс из кэша: {count}")                     \
+  X(cache_trace_many, "{count} traces from the cache", "трасс из кэша: {count}")                   \
+  X(cache_stored_at, " stored {time} ({age} ago)", " сохранено {time} ({age} назад)")              \
+  X(cache_fetched, ", fetched up to {age} ago", ", получены из Jaeger не позже {age} назад")       \
+  X(cache_served,                                                                                  \
+    "cache: served from {path}{stored}: {traces}{fetched}; completed, Jaeger not asked",           \
+    "кэш: ответ из {path}{stored}: {traces}{fetched}; заказ завершён, Jaeger не спрашивали")       \
+  X(cache_served_offline,                                                                          \
+    "cache: served from {path}{stored}: {traces}{fetched}; --offline, Jaeger not asked",           \
+    "кэш: ответ из {path}{stored}: {traces}{fetched}; --offline, Jaeger не спрашивали")            \
+  X(cache_refreshed,                                                                               \
+    "cache: refreshed {path}{stored}: {traces}{fetched}, {jaeger} from Jaeger searched since {since}",\
+    "кэш: обновлён {path}{stored}: {traces}{fetched}, из Jaeger (поиск с {since}): {jaeger}")      \
+  X(cache_stored,                                                                                  \
+    "cache: stored in {path}: {jaeger} traces from Jaeger",                                        \
+    "кэш: сохранено в {path}: трасс из Jaeger: {jaeger}")                                          \
   /* the report's source (NightlyReport::source: files <names> or jaeger <url>) */                 \
   X(source_files, "files {names}", "файлы {names}")                                                \
   /* warnings of the Jaeger client (source::ClientWarning), by its kinds' names; */                \
