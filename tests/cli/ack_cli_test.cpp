@@ -50,21 +50,10 @@ class AckCli : public ::testing::Test {
 protected:
   fs::path cache_file() const { return m_dir.path() / "cache.db"; }
 
-  ProcessOptions env() const {
-    ProcessOptions options;
-    for (const char* name : {"ORDERTRACE_LIFECYCLE", "ORDERTRACE_UI_URL", "ORDERTRACE_JAEGER_URL",
-                             "ORDERTRACE_CONFIG", "ORDERTRACE_CACHE", "ORDERTRACE_TOKEN"}) {
-      options.env[name] = std::nullopt;
-    }
-    options.env["XDG_CONFIG_HOME"] = (m_dir.path() / "config").string();
-    options.env["XDG_CACHE_HOME"] = (m_dir.path() / "xdg").string();
-    return options;
-  }
-
   ProcessResult ack(std::vector<std::string> args) const {
     args.insert(args.begin(), {ORDERTRACE_BINARY, "ack"});
     args.insert(args.end(), {"--cache", cache_file().string()});
-    return test::run_process(args, env());
+    return test::run_process(args);
   }
 
   // A report of `files` judged at `now`, JSON unless `more` names a --format.
@@ -80,7 +69,7 @@ protected:
       args.push_back((k_scenarios / file).string());
     }
     args.insert(args.end(), more.begin(), more.end());
-    return test::run_process(args, env());
+    return test::run_process(args);
   }
 
   test::TempDir m_dir;
@@ -146,10 +135,10 @@ TEST_F(AckCli, UsageErrorsExitTwo) {
 
   // The cache off: ack has nowhere to keep it.
   const auto off =
-      test::run_process({ORDERTRACE_BINARY, "ack", "ORD-1", "--note", "x", "--no-cache"}, env());
+      test::run_process({ORDERTRACE_BINARY, "ack", "ORD-1", "--note", "x", "--no-cache"});
   EXPECT_EQ(off.exit_code, 2) << off.err;
   EXPECT_NE(off.err.find("ack needs the cache"), std::string::npos) << off.err;
-  auto environment = env();
+  ProcessOptions environment;
   environment.env["ORDERTRACE_CACHE"] = "off";
   const auto off_env =
       test::run_process({ORDERTRACE_BINARY, "ack", "ORD-1", "--note", "x"}, environment);
@@ -250,8 +239,7 @@ TEST_F(AckCli, NewSinceTheLastRunAcrossRuns) {
   // Without the cache nothing is compared.
   const auto uncached =
       test::run_process({ORDERTRACE_BINARY, "report", "--now", now, "--source",
-                         (k_scenarios / k_stalled).string(), "--no-cache", "--format", "json"},
-                        env());
+                         (k_scenarios / k_stalled).string(), "--no-cache", "--format", "json"});
   EXPECT_EQ(json::parse(uncached.out)["compared_with_previous_run"], false);
 }
 

@@ -44,20 +44,9 @@ bool has_control_characters(const std::string& text) {
 
 class BadInputCli : public ::testing::Test {
 protected:
-  ProcessOptions env() const {
-    ProcessOptions options;
-    for (const char* name : {"ORDERTRACE_LIFECYCLE", "ORDERTRACE_UI_URL", "ORDERTRACE_JAEGER_URL",
-                             "ORDERTRACE_CONFIG", "ORDERTRACE_CACHE", "ORDERTRACE_TOKEN"}) {
-      options.env[name] = std::nullopt;
-    }
-    options.env["XDG_CONFIG_HOME"] = (m_dir.path() / "config").string();
-    options.env["XDG_CACHE_HOME"] = (m_dir.path() / "xdg").string();
-    return options;
-  }
-
   ProcessResult run(std::vector<std::string> args, const std::string& input = {}) const {
     args.insert(args.begin(), ORDERTRACE_BINARY);
-    ProcessOptions options = env();
+    ProcessOptions options;
     options.input = input;
     return test::run_process(args, options);
   }

@@ -67,12 +67,6 @@ protected:
 
   ProcessOptions env() const {
     ProcessOptions options;
-    for (const char* name :
-         {"ORDERTRACE_LIFECYCLE", "ORDERTRACE_UI_URL", "ORDERTRACE_JAEGER_URL", "ORDERTRACE_CONFIG",
-          "ORDERTRACE_CACHE", "ORDERTRACE_TOKEN", "NO_COLOR"}) {
-      options.env[name] = std::nullopt;
-    }
-    options.env["XDG_CONFIG_HOME"] = (m_dir.path() / "config").string();
     options.env["XDG_CACHE_HOME"] = (m_dir.path() / "xdg").string();
     return options;
   }

@@ -23,10 +23,6 @@ using test::read_file;
 
 test::ProcessResult ordertrace(std::vector<std::string> args, const std::string& input = {}) {
   ProcessOptions options;
-  for (const char* name : {"ORDERTRACE_LIFECYCLE", "ORDERTRACE_UI_URL", "ORDERTRACE_JAEGER_URL",
-                           "ORDERTRACE_CONFIG", "ORDERTRACE_TOKEN", "NO_COLOR"}) {
-    options.env[name] = std::nullopt;
-  }
   options.input = input;
   args.insert(args.begin(), ORDERTRACE_BINARY);
   for (const std::string file : {"shop-week-otlp.json", "shop-week-jaeger.json"}) {

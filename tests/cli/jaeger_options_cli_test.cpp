@@ -17,23 +17,6 @@ using test::ProcessOptions;
 using test::ProcessResult;
 using test::TempDir;
 
-// A clean environment whose config home is `config_home` (no config file unless the
-// test writes one there).
-ProcessOptions clean_env(const std::string& config_home,
-                         std::map<std::string, std::optional<std::string>> extra = {}) {
-  ProcessOptions options;
-  for (const char* name :
-       {"ORDERTRACE_LIFECYCLE", "ORDERTRACE_UI_URL", "ORDERTRACE_JAEGER_URL", "ORDERTRACE_CONFIG",
-        "ORDERTRACE_CACHE", "ORDERTRACE_TOKEN", "NO_COLOR"}) {
-    options.env[name] = std::nullopt;
-  }
-  options.env["XDG_CONFIG_HOME"] = config_home;
-  for (auto& [name, value] : extra) {
-    options.env[name] = value;
-  }
-  return options;
-}
-
 ProcessResult ordertrace(std::vector<std::string> args, const ProcessOptions& options) {
   args.insert(args.begin(), ORDERTRACE_BINARY);
   return test::run_process(args, options);
@@ -78,8 +61,11 @@ protected:
     std::filesystem::create_directories(m_dir.path() / "ordertrace");
     return m_dir.write("ordertrace/config.toml", text);
   }
+  // The config home is the test's folder: no config file unless the test writes one there.
   ProcessOptions env(std::map<std::string, std::optional<std::string>> extra = {}) const {
-    return clean_env(m_dir.path().string(), std::move(extra));
+    ProcessOptions options = test::with_env(std::move(extra));
+    options.env.try_emplace("XDG_CONFIG_HOME", m_dir.path().string());
+    return options;
   }
 
   TempDir m_dir;

@@ -23,29 +23,17 @@ using test::ProcessOptions;
 using test::ProcessResult;
 using test::run_process;
 using test::TempDir;
+using test::with_env;
 
 const fs::path k_showcase = fs::path(ORDERTRACE_SOURCE_DIR) / "tests" / "data" / "showcase";
 const fs::path k_expected = fs::path(ORDERTRACE_SOURCE_DIR) / "tests" / "data" / "text";
 constexpr const char* k_now = "2026-11-20T12:00:00Z";
 
-// No variable of the host may choose the language, the zone or the settings.
-ProcessOptions clean_env(std::map<std::string, std::optional<std::string>> extra = {}) {
-  ProcessOptions options;
-  for (const char* name : {"ORDERTRACE_LIFECYCLE", "ORDERTRACE_UI_URL", "ORDERTRACE_JAEGER_URL",
-                           "ORDERTRACE_CONFIG", "ORDERTRACE_CACHE", "ORDERTRACE_TOKEN", "NO_COLOR",
-                           "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE", "TZ"}) {
-    options.env[name] = std::nullopt;
-  }
-  options.env["XDG_CONFIG_HOME"] = "/nonexistent/config-home";
-  for (auto& [name, value] : extra) {
-    options.env[name] = value;
-  }
-  return options;
-}
-
-// `show ORDER` of the showcase set, judged at its "now", without the cache.
+// `show ORDER` of the showcase set, judged at its "now", without the cache. No variable of the
+// host chooses the language, the zone or the settings (run_process unsets them) unless
+// `options` sets it.
 ProcessResult show(const std::string& order_id, std::vector<std::string> extra = {},
-                   const ProcessOptions& options = clean_env()) {
+                   const ProcessOptions& options = {}) {
   std::vector<std::string> args = {ORDERTRACE_BINARY,
                                    "show",
                                    order_id,
@@ -123,8 +111,7 @@ ProcessResult russian_report(const std::string& format) {
   now.erase(now.find_last_not_of(" \n\r\t") + 1);
   return run_process({ORDERTRACE_BINARY, "report", "--source", (demo / "month-otlp.json").string(),
                       "--now", now, "--no-cache", "--lang", "ru", "--tz", "Europe/Moscow",
-                      "--format", format},
-                     clean_env());
+                      "--format", format});
 }
 
 TEST(RussianNightlyReport, TextMatchesTheReviewedFile) {
@@ -198,23 +185,23 @@ TEST(Language, DefaultsToEnglishAndUtc) {
 }
 
 TEST(Language, ComesFromTheLocaleAsGettextReadsIt) {
-  EXPECT_TRUE(russian(show("ORD-2026-0005", {}, clean_env({{"LANG", "ru_RU.UTF-8"}}))));
+  EXPECT_TRUE(russian(show("ORD-2026-0005", {}, with_env({{"LANG", "ru_RU.UTF-8"}}))));
   // LC_MESSAGES before LANG, LC_ALL before both.
   EXPECT_TRUE(russian(show("ORD-2026-0005", {},
-                           clean_env({{"LANG", "en_US.UTF-8"}, {"LC_MESSAGES", "ru_RU.UTF-8"}}))));
+                           with_env({{"LANG", "en_US.UTF-8"}, {"LC_MESSAGES", "ru_RU.UTF-8"}}))));
   EXPECT_TRUE(english(
-      show("ORD-2026-0005", {}, clean_env({{"LANG", "ru_RU.UTF-8"}, {"LC_ALL", "en_GB.UTF-8"}}))));
+      show("ORD-2026-0005", {}, with_env({{"LANG", "ru_RU.UTF-8"}, {"LC_ALL", "en_GB.UTF-8"}}))));
   // A C locale names no language: English, and not the LANG behind it.
   EXPECT_TRUE(english(
-      show("ORD-2026-0005", {}, clean_env({{"LANG", "ru_RU.UTF-8"}, {"LC_ALL", "C.UTF-8"}}))));
-  EXPECT_TRUE(english(show("ORD-2026-0005", {}, clean_env({{"LANG", "de_DE.UTF-8"}}))));
+      show("ORD-2026-0005", {}, with_env({{"LANG", "ru_RU.UTF-8"}, {"LC_ALL", "C.UTF-8"}}))));
+  EXPECT_TRUE(english(show("ORD-2026-0005", {}, with_env({{"LANG", "de_DE.UTF-8"}}))));
 }
 
 TEST(Language, CommandLineBeatsTheEnvironment) {
   EXPECT_TRUE(
-      english(show("ORD-2026-0005", {"--lang", "en"}, clean_env({{"LANG", "ru_RU.UTF-8"}}))));
+      english(show("ORD-2026-0005", {"--lang", "en"}, with_env({{"LANG", "ru_RU.UTF-8"}}))));
   EXPECT_TRUE(
-      russian(show("ORD-2026-0005", {"--lang", "ru"}, clean_env({{"LANG", "en_US.UTF-8"}}))));
+      russian(show("ORD-2026-0005", {"--lang", "ru"}, with_env({{"LANG", "en_US.UTF-8"}}))));
 }
 
 TEST(Language, ConfigFileIsBelowTheEnvironment) {
@@ -222,29 +209,29 @@ TEST(Language, ConfigFileIsBelowTheEnvironment) {
   const auto config = dir.write("config.toml", "lang = \"ru\"\ntz = \"Europe/Moscow\"\n");
   const std::vector<std::string> with_config = {"--config", config.string()};
   // A C locale leaves the choice to the config file; a real one overrides it.
-  const auto from_config = show("ORD-2026-0005", with_config, clean_env({{"LANG", "C.UTF-8"}}));
+  const auto from_config = show("ORD-2026-0005", with_config, with_env({{"LANG", "C.UTF-8"}}));
   EXPECT_TRUE(russian(from_config)) << from_config.out;
   EXPECT_TRUE(moscow_time(from_config)) << from_config.out;
   const auto from_env =
-      show("ORD-2026-0005", with_config, clean_env({{"LANG", "en_US.UTF-8"}, {"TZ", "UTC"}}));
+      show("ORD-2026-0005", with_config, with_env({{"LANG", "en_US.UTF-8"}, {"TZ", "UTC"}}));
   EXPECT_TRUE(english(from_env)) << from_env.out;
   EXPECT_TRUE(utc_time(from_env)) << from_env.out;
 }
 
 TEST(TimeZone, ComesFromTzAndTheCommandLine) {
-  const auto from_tz = show("ORD-2026-0005", {}, clean_env({{"TZ", "Europe/Moscow"}}));
+  const auto from_tz = show("ORD-2026-0005", {}, with_env({{"TZ", "Europe/Moscow"}}));
   EXPECT_TRUE(moscow_time(from_tz)) << from_tz.out;
   EXPECT_NE(from_tz.out.find("Timeline (Europe/Moscow +03:00, 2026)"), std::string::npos)
       << from_tz.out;
   // The timeline is read on the same clock: MANUFACTURING_APPROVED at 11:30Z is 14:30 there.
   EXPECT_NE(from_tz.out.find("11-15 14:30"), std::string::npos) << from_tz.out;
   EXPECT_TRUE(
-      utc_time(show("ORD-2026-0005", {"--tz", "UTC"}, clean_env({{"TZ", "Europe/Moscow"}}))));
+      utc_time(show("ORD-2026-0005", {"--tz", "UTC"}, with_env({{"TZ", "Europe/Moscow"}}))));
   EXPECT_TRUE(moscow_time(show("ORD-2026-0005", {"--tz", "Europe/Moscow"})));
 }
 
 TEST(TimeZone, UnknownTzInTheEnvironmentFallsBackToUtcWithOneLine) {
-  const auto result = show("ORD-2026-0005", {}, clean_env({{"TZ", "Nowhere/Atlantis"}}));
+  const auto result = show("ORD-2026-0005", {}, with_env({{"TZ", "Nowhere/Atlantis"}}));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_TRUE(utc_time(result)) << result.out;
   EXPECT_NE(result.err.find("Nowhere/Atlantis"), std::string::npos) << result.err;
@@ -280,7 +267,7 @@ TEST(Json, StaysEnglishAndUtcWhateverTheLanguage) {
 
 TEST(ConfigShow, ListsLangAndTzWithTheirOrigin) {
   const auto result = run_process({ORDERTRACE_BINARY, "config", "show", "--tz", "Europe/Moscow"},
-                                  clean_env({{"LANG", "ru_RU.UTF-8"}}));
+                                  with_env({{"LANG", "ru_RU.UTF-8"}}));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   std::string lang_line;
   std::string tz_line;

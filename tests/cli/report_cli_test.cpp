@@ -19,7 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using test::ProcessOptions;
 using test::ProcessResult;
 using test::run_process;
 using test::TempDir;
@@ -30,20 +29,9 @@ const fs::path k_demo = k_source_dir / "data" / "demo";
 const fs::path k_showcase = k_source_dir / "tests" / "data" / "showcase";
 const fs::path k_scenarios = k_source_dir / "tests" / "data" / "scenarios";
 
-ProcessOptions clean_env() {
-  ProcessOptions options;
-  for (const char* name :
-       {"ORDERTRACE_LIFECYCLE", "ORDERTRACE_UI_URL", "ORDERTRACE_JAEGER_URL", "ORDERTRACE_CONFIG",
-        "ORDERTRACE_CACHE", "ORDERTRACE_TOKEN", "NO_COLOR"}) {
-    options.env[name] = std::nullopt;
-  }
-  options.env["XDG_CONFIG_HOME"] = "/nonexistent/config-home";
-  return options;
-}
-
 ProcessResult ordertrace(std::vector<std::string> args) {
   args.insert(args.begin(), ORDERTRACE_BINARY);
-  return run_process(args, clean_env());
+  return run_process(args);
 }
 
 using test::now_of;

@@ -17,29 +17,13 @@ using test::ProcessOptions;
 using test::ProcessResult;
 using test::run_process;
 using test::TempDir;
+using test::with_env;
 
 // 2026-08-20T10:00:00Z in nanoseconds, as OTLP JSON writes times.
 constexpr long long k_t0 = 1'787'220'000LL * 1'000'000'000LL;
 constexpr long long k_minute = 60LL * 1'000'000'000LL;
 
-// The variables that change what ordertrace does, removed so the host cannot interfere.
-ProcessOptions clean_env(std::map<std::string, std::optional<std::string>> extra = {}) {
-  ProcessOptions options;
-  for (const char* name :
-       {"ORDERTRACE_LIFECYCLE", "ORDERTRACE_UI_URL", "ORDERTRACE_JAEGER_URL", "ORDERTRACE_CONFIG",
-        "ORDERTRACE_CACHE", "ORDERTRACE_TOKEN", "NO_COLOR"}) {
-    options.env[name] = std::nullopt;
-  }
-  // No config file from the home directory of whoever runs the tests.
-  options.env["XDG_CONFIG_HOME"] = "/nonexistent/config-home";
-  for (auto& [name, value] : extra) {
-    options.env[name] = value;
-  }
-  return options;
-}
-
-ProcessResult ordertrace(std::vector<std::string> args,
-                         const ProcessOptions& options = clean_env()) {
+ProcessResult ordertrace(std::vector<std::string> args, const ProcessOptions& options = {}) {
   args.insert(args.begin(), ORDERTRACE_BINARY);
   return run_process(args, options);
 }
@@ -244,7 +228,7 @@ TEST_F(ShowCli, BadUiUrlIsAUsageErrorFromEitherPlace) {
   EXPECT_EQ(option.exit_code, 2);
   expect_one_error_line(option, "--ui-url");
 
-  const auto env = ordertrace(show({"ORD-1001"}), clean_env({{"ORDERTRACE_UI_URL", "not a url"}}));
+  const auto env = ordertrace(show({"ORD-1001"}), with_env({{"ORDERTRACE_UI_URL", "not a url"}}));
   EXPECT_EQ(env.exit_code, 2);
   expect_one_error_line(env, "ORDERTRACE_UI_URL");
 }
@@ -267,14 +251,14 @@ TEST_F(ShowCli, MalformedSourceFileIsARuntimeErrorNamingIt) {
 
 TEST_F(ShowCli, MissingLifecycleFileIsARuntimeErrorNamingIt) {
   const auto r = ordertrace(show({"ORD-1001"}),
-                            clean_env({{"ORDERTRACE_LIFECYCLE", "/nonexistent/lifecycle.json"}}));
+                            with_env({{"ORDERTRACE_LIFECYCLE", "/nonexistent/lifecycle.json"}}));
   EXPECT_EQ(r.exit_code, 1);
   expect_one_error_line(r, "/nonexistent/lifecycle.json");
 
   // The command line wins over the environment.
   const auto lifecycle = m_dir.write("lc.json", "{");
   const auto cli = ordertrace(show({"ORD-1001", "--lifecycle", lifecycle.string()}),
-                              clean_env({{"ORDERTRACE_LIFECYCLE", "/nonexistent/lifecycle.json"}}));
+                              with_env({{"ORDERTRACE_LIFECYCLE", "/nonexistent/lifecycle.json"}}));
   EXPECT_EQ(cli.exit_code, 1);
   expect_one_error_line(cli, "lc.json");
 }
@@ -342,18 +326,16 @@ bool has_trace_url(const json& report, const std::string& url) {
 }
 
 TEST_F(ShowCli, UiUrlComesFromTheCommandLineThenTheEnvironment) {
-  const auto env =
-      ordertrace(show({"ORD-1001", "--format", "json"}),
-                 clean_env({{"ORDERTRACE_UI_URL", "https://ops.example.com/jaeger/"}}));
+  const auto env = ordertrace(show({"ORD-1001", "--format", "json"}),
+                              with_env({{"ORDERTRACE_UI_URL", "https://ops.example.com/jaeger/"}}));
   ASSERT_EQ(env.exit_code, 0) << env.err;
   EXPECT_TRUE(
       has_trace_url(json::parse(env.out),
                     "https://ops.example.com/jaeger/trace/0af7651916cd43dd8448eb211c80319c"))
       << env.out;
 
-  const auto cli =
-      ordertrace(show({"ORD-1001", "--format", "json", "--ui-url", "http://j:80"}),
-                 clean_env({{"ORDERTRACE_UI_URL", "https://ops.example.com/jaeger/"}}));
+  const auto cli = ordertrace(show({"ORD-1001", "--format", "json", "--ui-url", "http://j:80"}),
+                              with_env({{"ORDERTRACE_UI_URL", "https://ops.example.com/jaeger/"}}));
   ASSERT_EQ(cli.exit_code, 0) << cli.err;
   EXPECT_TRUE(
       has_trace_url(json::parse(cli.out), "http://j:80/trace/0af7651916cd43dd8448eb211c80319c"))
@@ -391,7 +373,7 @@ TEST_F(ShowCli, SeveralOrdersMakeAnArrayAndAnyNotFoundExitsFour) {
 }
 
 TEST_F(ShowCli, ReadsTracesFromStandardInput) {
-  ProcessOptions options = clean_env();
+  ProcessOptions options;
   options.input = order_1001();
   const auto r = ordertrace(
       {"show", "ORD-1001", "--source", "-", "--now", "2026-08-21T10:00:00Z", "--format", "json"},

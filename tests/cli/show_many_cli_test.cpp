@@ -16,14 +16,8 @@ using test::run_process;
 
 const std::string k_showcase = std::string(ORDERTRACE_SOURCE_DIR) + "/tests/data/showcase/";
 
-ProcessOptions clean_env(std::string input = "") {
+ProcessOptions with_input(std::string input) {
   ProcessOptions options;
-  for (const char* name :
-       {"ORDERTRACE_LIFECYCLE", "ORDERTRACE_UI_URL", "ORDERTRACE_JAEGER_URL", "ORDERTRACE_CONFIG",
-        "ORDERTRACE_CACHE", "ORDERTRACE_TOKEN", "NO_COLOR"}) {
-    options.env[name] = std::nullopt;
-  }
-  options.env["XDG_CONFIG_HOME"] = "/nonexistent/config-home";
   options.input = std::move(input);
   return options;
 }
@@ -38,7 +32,7 @@ ProcessResult show(const std::vector<std::string>& ids, const std::vector<std::s
                                    "--lang",          "en"};
   args.insert(args.end(), extra.begin(), extra.end());
   args.insert(args.end(), ids.begin(), ids.end());
-  return run_process(args, clean_env(std::move(input)));
+  return run_process(args, with_input(std::move(input)));
 }
 
 // order id -> verdict, in the order of the JSON array.
@@ -138,7 +132,7 @@ TEST(ShowManyCli, NoIdsOnStandardInputIsAUsageError) {
 TEST(ShowManyCli, StandardInputCannotHoldIdsAndTraces) {
   const auto result = run_process(
       {ORDERTRACE_BINARY, "show", "--source", "-", "--now", "2026-11-20T12:00:00Z", "-"},
-      clean_env("ORD-2026-0005\n"));
+      with_input("ORD-2026-0005\n"));
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("standard input cannot hold both order ids"), std::string::npos)
       << result.err;

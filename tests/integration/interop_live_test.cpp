@@ -100,24 +100,13 @@ const test::LiveJaeger& jaeger() {
   return live;
 }
 
-test::ProcessOptions clean_env() {
-  test::ProcessOptions options;
-  for (const char* name :
-       {"ORDERTRACE_LIFECYCLE", "ORDERTRACE_UI_URL", "ORDERTRACE_JAEGER_URL", "ORDERTRACE_CONFIG",
-        "ORDERTRACE_CACHE", "ORDERTRACE_TOKEN", "NO_COLOR", "XDG_CONFIG_HOME"}) {
-    options.env[name] = std::nullopt;
-  }
-  options.env["HOME"] = "/nonexistent"; // no ~/.config/ordertrace/config.toml
-  return options;
-}
-
 class InteropLive : public ::testing::TestWithParam<RecordedOrder> {};
 
 TEST_P(InteropLive, ShowThroughJaegerGivesTheRecordedVerdict) {
   const json& expected = GetParam().expected;
   // A cache of its own: answers from another test's Jaeger must not stand in for this one's.
   const test::TempDir cache_dir;
-  auto options = clean_env();
+  test::ProcessOptions options;
   options.env["ORDERTRACE_CACHE"] = (cache_dir.path() / "cache.db").string();
   const auto r = test::run_process({ORDERTRACE_BINARY, "show", expected["order_id"], "--jaeger",
                                     jaeger().url, "--now", corpus_now(), "--format", "json"},

@@ -92,30 +92,14 @@ const test::LiveJaeger& jaeger() {
   return live;
 }
 
-// The variables that change what ordertrace does, removed so the host cannot interfere.
-ProcessOptions clean_env(std::map<std::string, std::optional<std::string>> extra = {}) {
-  ProcessOptions options;
-  for (const char* name :
-       {"ORDERTRACE_LIFECYCLE", "ORDERTRACE_UI_URL", "ORDERTRACE_JAEGER_URL", "ORDERTRACE_CONFIG",
-        "ORDERTRACE_CACHE", "ORDERTRACE_TOKEN", "NO_COLOR", "XDG_CONFIG_HOME"}) {
-    options.env[name] = std::nullopt;
-  }
-  options.env["HOME"] = "/nonexistent"; // no ~/.config/ordertrace/config.toml
-  for (auto& [name, value] : extra) {
-    options.env[name] = value;
-  }
-  return options;
-}
-
-ProcessResult ordertrace(std::vector<std::string> args,
-                         const ProcessOptions& options = clean_env()) {
+ProcessResult ordertrace(std::vector<std::string> args, const ProcessOptions& options = {}) {
   args.insert(args.begin(), ORDERTRACE_BINARY);
   return test::run_process(args, options);
 }
 
 // `show ORDER --jaeger <live> --now <scenario now> --format json` and `more`.
 ProcessResult show_live(const std::string& order_id, std::vector<std::string> more = {},
-                        const ProcessOptions& options = clean_env(),
+                        const ProcessOptions& options = {},
                         const std::string& now = scenario_now()) {
   std::vector<std::string> args = {"show",  order_id, "--jaeger", jaeger().url,
                                    "--now", now,      "--format", "json"};
@@ -130,7 +114,7 @@ ProcessResult show_scenario(const json& expected, std::vector<std::string> more 
     more.insert(more.end(), {"--lifecycle",
                              (k_source_dir / expected["lifecycle"].get<std::string>()).string()});
   }
-  return show_live(expected["order_id"], more, clean_env(), expected.value("now", scenario_now()));
+  return show_live(expected["order_id"], more, {}, expected.value("now", scenario_now()));
 }
 
 void expect_manifest_verdict(const ProcessResult& r, const json& expected) {
@@ -297,14 +281,14 @@ TEST(JaegerLive, EnvironmentBeatsTheConfigFileAndTheCommandLineBeatsBoth) {
   EXPECT_EQ(from_config.exit_code, 5) << from_config.err;
   EXPECT_NE(from_config.err.find(closed.url()), std::string::npos) << from_config.err;
 
-  const auto from_env = ordertrace(args, clean_env({{"ORDERTRACE_JAEGER_URL", jaeger().url}}));
+  const auto from_env = ordertrace(args, test::with_env({{"ORDERTRACE_JAEGER_URL", jaeger().url}}));
   ASSERT_EQ(from_env.exit_code, 0) << from_env.err;
   EXPECT_EQ(json::parse(from_env.out)["verdict"], "LOST");
 
   auto with_option = args;
   with_option.insert(with_option.end(), {"--jaeger", jaeger().url});
   const auto from_option =
-      ordertrace(with_option, clean_env({{"ORDERTRACE_JAEGER_URL", closed.url()}}));
+      ordertrace(with_option, test::with_env({{"ORDERTRACE_JAEGER_URL", closed.url()}}));
   ASSERT_EQ(from_option.exit_code, 0) << from_option.err;
   EXPECT_EQ(json::parse(from_option.out)["verdict"], "LOST");
 }

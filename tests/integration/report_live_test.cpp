@@ -141,18 +141,11 @@ const test::LiveJaeger& jaeger() {
 }
 
 test::ProcessResult report_live(std::vector<std::string> more) {
-  test::ProcessOptions options;
-  for (const char* name : {"ORDERTRACE_LIFECYCLE", "ORDERTRACE_UI_URL", "ORDERTRACE_JAEGER_URL",
-                           "ORDERTRACE_CONFIG", "ORDERTRACE_TOKEN", "XDG_CONFIG_HOME"}) {
-    options.env[name] = std::nullopt;
-  }
-  options.env["HOME"] = "/nonexistent";
-  options.env["ORDERTRACE_CACHE"] = "off";
   std::vector<std::string> args = {ORDERTRACE_BINARY, "report", "--jaeger", jaeger().url,
                                    "--from",          k_from,   "--until",  k_until,
                                    "--now",           k_now,    "--format", "json"};
   args.insert(args.end(), more.begin(), more.end());
-  return test::run_process(args, options);
+  return test::run_process(args, test::with_env({{"ORDERTRACE_CACHE", "off"}}));
 }
 
 // Our orders in the report, by id, with their verdicts.

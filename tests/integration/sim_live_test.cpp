@@ -25,17 +25,6 @@ const fs::path k_env_file = ORDERTRACE_JAEGER_ENV;
 constexpr const char* k_now = "2026-07-01T12:00:00Z";
 constexpr const char* k_orders = "300";
 
-test::ProcessOptions clean_env() {
-  test::ProcessOptions options;
-  for (const char* name :
-       {"ORDERTRACE_LIFECYCLE", "ORDERTRACE_UI_URL", "ORDERTRACE_JAEGER_URL", "ORDERTRACE_CONFIG",
-        "ORDERTRACE_CACHE", "ORDERTRACE_TOKEN", "NO_COLOR", "XDG_CONFIG_HOME"}) {
-    options.env[name] = std::nullopt;
-  }
-  options.env["HOME"] = "/nonexistent";
-  return options;
-}
-
 TEST(SimLive, SimulatedMonthThroughJaegerMeetsTheAccuracyTargets) {
   const auto jaeger = test::read_live_jaeger(k_env_file);
   const fs::path dir =
@@ -49,8 +38,7 @@ TEST(SimLive, SimulatedMonthThroughJaegerMeetsTheAccuracyTargets) {
   // reads, jaegertracing/jaeger#7986).
   const auto sent = test::run_process({ORDERTRACE_SIM_BINARY, "-n", k_orders, "--now", k_now,
                                        "--id-prefix", "SIMLIVE", "--otlp", jaeger.otlp_url,
-                                       "--batch", "25", "--manifest", manifest.string()},
-                                      clean_env());
+                                       "--batch", "25", "--manifest", manifest.string()});
   ASSERT_EQ(sent.exit_code, 0) << sent.err;
 
   std::vector<json> expected;
@@ -63,7 +51,7 @@ TEST(SimLive, SimulatedMonthThroughJaegerMeetsTheAccuracyTargets) {
     args.push_back(expected.back()["order_id"]);
   }
   ASSERT_EQ(expected.size(), 300U);
-  const auto shown = test::run_process(args, clean_env());
+  const auto shown = test::run_process(args);
   fs::remove_all(dir);
   bool any_not_found = false;
   for (const auto& row : expected) {

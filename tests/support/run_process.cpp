@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utility>
 
 extern char** environ;
 
@@ -55,12 +56,21 @@ struct Pipe {
   }
 };
 
-// The cache folder of every program a test runs, unless the test names one: one per test
-// process (ctest runs each test in its own), so tests never share the order cache nor
-// touch the cache of the user running them.
+// The cache and config folders of every program a test runs, unless the test names them:
+// one per test process (ctest runs each test in its own), so tests never share the order
+// cache nor read or touch the cache and config file of the user running them.
 const std::filesystem::path& test_cache_home() {
   static const TempDir home;
   return home.path();
+}
+
+const std::filesystem::path& test_config_home() {
+  static const TempDir home;
+  return home.path();
+}
+
+bool is_ordertrace_variable(const std::string& name) {
+  return name.starts_with("ORDERTRACE_");
 }
 
 std::vector<std::string> build_environment(const ProcessOptions& options) {
@@ -68,14 +78,17 @@ std::vector<std::string> build_environment(const ProcessOptions& options) {
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     const std::string text = *entry;
     const auto equals = text.find('=');
-    if (equals != std::string::npos) {
+    // A developer's own ORDERTRACE_JAEGER_URL, ORDERTRACE_TOKEN, ... would change what
+    // the program does; so would any such variable added later.
+    if (equals != std::string::npos && !is_ordertrace_variable(text.substr(0, equals))) {
       variables.emplace(text.substr(0, equals), text.substr(equals + 1));
     }
   }
   variables["XDG_CACHE_HOME"] = test_cache_home().string();
+  variables["XDG_CONFIG_HOME"] = test_config_home().string();
   // Output language and zone follow LANG/LC_*/TZ: a test expects the English, UTC text
   // unless it sets them itself, whatever the machine's locale.
-  for (const char* name : {"LANG", "LC_ALL", "LC_MESSAGES", "TZ", "LANGUAGE"}) {
+  for (const char* name : {"LANG", "LC_ALL", "LC_MESSAGES", "TZ", "LANGUAGE", "NO_COLOR"}) {
     variables.erase(name);
   }
   for (const auto& [name, value] : options.env) {
@@ -104,6 +117,12 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 }
 
 } // namespace
+
+ProcessOptions with_env(std::map<std::string, std::optional<std::string>> env) {
+  ProcessOptions options;
+  options.env = std::move(env);
+  return options;
+}
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
   if (argv.empty()) {

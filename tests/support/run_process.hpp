@@ -18,16 +18,24 @@ struct ProcessResult {
 };
 
 struct ProcessOptions {
-  // Environment changes on top of the current environment: a value sets the
-  // variable, nullopt removes it. Unless changed here, XDG_CACHE_HOME is a fresh folder
-  // of this test process: tests never share the default cache nor touch the user's; and
-  // LANG, LC_ALL, LC_MESSAGES, LANGUAGE and TZ are unset (English, UTC output).
+  // Environment changes on top of an isolated copy of the current environment: a value
+  // sets the variable, nullopt removes it. Unless named here:
+  // - every ORDERTRACE_* variable is removed: a developer's own ORDERTRACE_JAEGER_URL or
+  //   ORDERTRACE_TOKEN never reaches the program (so the built-in defaults apply);
+  // - XDG_CACHE_HOME and XDG_CONFIG_HOME are fresh folders of this test process: tests
+  //   never read or touch the user's cache and config file (the config folder stays
+  //   empty: a test that needs a config file names its own);
+  // - LANG, LC_ALL, LC_MESSAGES, LANGUAGE, TZ and NO_COLOR are unset (English, UTC output,
+  //   color decided by the program alone).
   std::map<std::string, std::optional<std::string>> env;
   // Written to the child's stdin, which is then closed (stdin is empty by default).
   std::string input;
   // Working directory of the child; the current one when empty.
   std::filesystem::path working_directory;
 };
+
+// Options that only change the environment: with_env({{"TZ", "Europe/Moscow"}}).
+ProcessOptions with_env(std::map<std::string, std::optional<std::string>> env);
 
 // Runs `argv[0]` (a path, not searched in PATH) with `argv` and waits for it.
 // stdout and stderr are captured separately. Throws std::runtime_error when the
