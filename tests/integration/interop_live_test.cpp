@@ -109,7 +109,9 @@ TEST_P(InteropLive, ShowThroughJaegerGivesTheRecordedVerdict) {
   test::ProcessOptions options;
   options.env["ORDERTRACE_CACHE"] = (cache_dir.path() / "cache.db").string();
   const auto r = test::run_process({ORDERTRACE_BINARY, "show", expected["order_id"], "--jaeger",
-                                    jaeger().url, "--now", corpus_now(), "--format", "json"},
+                                    jaeger().url, "--now", corpus_now(), "--format", "json",
+                                    // one read at a time: see tests/CMakeLists.txt
+                                    "--parallel", "1"},
                                    options);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json report = json::parse(r.out);

@@ -92,7 +92,12 @@ const test::LiveJaeger& jaeger() {
   return live;
 }
 
+// One request at a time (after the subcommand): concurrent reads of one trace can tear it
+// in Jaeger's memory store (tests/CMakeLists.txt, RESOURCE_LOCK live_jaeger).
 ProcessResult ordertrace(std::vector<std::string> args, const ProcessOptions& options = {}) {
+  if (!args.empty()) {
+    args.insert(args.begin() + 1, {"--parallel", "1"});
+  }
   args.insert(args.begin(), ORDERTRACE_BINARY);
   return test::run_process(args, options);
 }

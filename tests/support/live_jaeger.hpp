@@ -20,11 +20,11 @@ struct LiveJaeger {
 LiveJaeger read_live_jaeger(const std::filesystem::path& env_file);
 
 // POSTs `file` (OTLP JSON) to `<otlp_url>/v1/traces` and returns the HTTP status; on 200
-// reads each of its traces back once, one at a time. Jaeger v2.13's memory store hands the
-// stored trace itself to the query adjusters (jaegertracing/jaeger#7986): the first reads
-// of a fresh trace, when concurrent (ctest -j), can tear it for good. After one read the
-// adjusters have nothing left to change. Throws std::runtime_error when curl cannot be
-// run or gets no answer.
+// reads each of its traces back, one at a time, to check it was stored. Jaeger v2.13's
+// memory store hands the stored trace itself to the query adjusters, which rewrite it in
+// place on every read (jaegertracing/jaeger#7986): two reads at once can tear it for good,
+// so the live tests read one at a time (tests/CMakeLists.txt). Throws std::runtime_error
+// when curl cannot be run or gets no answer.
 int post_otlp_file(const LiveJaeger& jaeger, const std::filesystem::path& file);
 
 // Posts each of `files` once per Jaeger process, however many test processes ask at the
