@@ -19,16 +19,7 @@ namespace {
 using namespace ordertrace::report::testing;
 
 lifecycle::Definition definition_with_endings() {
-  lifecycle::Definition definition;
-  for (const char* name : {"INITIATED", "SUBMITTED", "PRICE_CALCULATED", "CLOSED"}) {
-    lifecycle::StateDefinition state;
-    state.name = name;
-    state.owner = "mes";
-    state.allowance = k_day;
-    definition.states.push_back(state);
-  }
-  definition.endings = {{"CANCELLED", "crm-api"}, {"REFUNDED", "crm-api"}};
-  return definition;
+  return four_state_definition({{"CANCELLED", "crm-api"}, {"REFUNDED", "crm-api"}});
 }
 
 lifecycle::Assessment renamed(lifecycle::Assessment a, std::string id) {

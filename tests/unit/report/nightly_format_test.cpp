@@ -36,14 +36,7 @@ lifecycle::Assessment hostile_lost() {
 }
 
 NightlyReport sample_report() {
-  lifecycle::Definition definition;
-  for (const char* name : {"INITIATED", "SUBMITTED", "PRICE_CALCULATED", "CLOSED"}) {
-    lifecycle::StateDefinition state;
-    state.name = name;
-    state.owner = "mes";
-    state.allowance = k_day;
-    definition.states.push_back(state);
-  }
+  const lifecycle::Definition definition = four_state_definition();
   NightlyBuilder builder(definition, k_t0 - k_day, k_t0 + 10 * k_day, k_t0 + 10 * k_day);
   for (auto order : {stalled(), hostile_lost(), completed(), not_found()}) {
     builder.add_order(std::move(order), {});

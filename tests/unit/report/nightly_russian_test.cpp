@@ -27,16 +27,7 @@ constexpr const char* k_cut_off_english =
     "off; use a narrower window or a larger --search-depth";
 
 lifecycle::Definition definition() {
-  lifecycle::Definition definition;
-  for (const char* name : {"INITIATED", "SUBMITTED", "PRICE_CALCULATED", "CLOSED"}) {
-    lifecycle::StateDefinition state;
-    state.name = name;
-    state.owner = "mes";
-    state.allowance = k_day;
-    definition.states.push_back(state);
-  }
-  definition.endings = {{"CANCELLED", "crm-api"}};
-  return definition;
+  return four_state_definition({{"CANCELLED", "crm-api"}});
 }
 
 // Every part of the report filled: problems new and known, an ending, the Jaeger facts and

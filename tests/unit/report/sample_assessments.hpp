@@ -3,9 +3,11 @@
 // that the expected output can be written down in full.
 
 #include <ordertrace/lifecycle/assessment.hpp>
+#include <ordertrace/lifecycle/definition.hpp>
 #include <ordertrace/util/time.hpp>
 
 #include <string>
+#include <vector>
 
 namespace ordertrace::report::testing {
 
@@ -149,6 +151,22 @@ inline lifecycle::Assessment with_verdict(lifecycle::Assessment a, lifecycle::Ve
     a.suspect.reset();
   }
   return a;
+}
+
+// A small lifecycle for the nightly report's tests: four states owned by mes, a day's
+// allowance each, and `endings` besides CLOSED.
+inline lifecycle::Definition
+four_state_definition(std::vector<lifecycle::EndingDefinition> endings = {}) {
+  lifecycle::Definition definition;
+  for (const char* name : {"INITIATED", "SUBMITTED", "PRICE_CALCULATED", "CLOSED"}) {
+    lifecycle::StateDefinition state;
+    state.name = name;
+    state.owner = "mes";
+    state.allowance = k_day;
+    definition.states.push_back(state);
+  }
+  definition.endings = std::move(endings);
+  return definition;
 }
 
 } // namespace ordertrace::report::testing
