@@ -202,6 +202,21 @@ std::map<std::string, std::string> values_of(const lifecycle::Phrase& phrase, La
   return values;
 }
 
+// `message` in `language` with its named placeholders taken from `values`; nullopt when it
+// names one `values` lacks (the English text then stands).
+std::optional<std::string> filled(Message message, Language language,
+                                  const std::map<std::string, std::string>& values) {
+  fmt::dynamic_format_arg_store<fmt::format_context> args;
+  for (const auto& [name, value] : values) {
+    args.push_back(fmt::arg(name.c_str(), value)); // `values` outlives the call
+  }
+  try {
+    return fmt::vformat(text(message, language), args);
+  } catch (const fmt::format_error&) {
+    return std::nullopt;
+  }
+}
+
 } // namespace
 
 std::optional<std::string> say(const lifecycle::Phrase& phrase, Language language,
@@ -222,15 +237,7 @@ std::optional<std::string> say(const lifecycle::Phrase& phrase, Language languag
     return std::nullopt;
   }
   const auto values = values_of(phrase, language, zone);
-  fmt::dynamic_format_arg_store<fmt::format_context> args;
-  for (const auto& [name, value] : values) {
-    args.push_back(fmt::arg(name.c_str(), value)); // `values` outlives the call
-  }
-  try {
-    return fmt::vformat(text(*message, language), args);
-  } catch (const fmt::format_error&) {
-    return std::nullopt; // a value the message names is missing: the English text stands
-  }
+  return filled(*message, language, values);
 }
 
 std::string reason_text(const lifecycle::Assessment& assessment, Language language,
@@ -280,15 +287,7 @@ std::optional<std::string> say(const WarningPhrase& phrase, Language language,
             ? format(Message::w_in_service, language, fmt::arg("service", values.at("service")))
             : std::string(text(Message::w_all_services, language));
   }
-  fmt::dynamic_format_arg_store<fmt::format_context> args;
-  for (const auto& [name, value] : values) {
-    args.push_back(fmt::arg(name.c_str(), value)); // `values` outlives the call
-  }
-  try {
-    return fmt::vformat(text(*message, language), args);
-  } catch (const fmt::format_error&) {
-    return std::nullopt; // a value the message names is missing: the English text stands
-  }
+  return filled(*message, language, values);
 }
 
 std::string warning_text(const NightlyReport& report, std::size_t index, Language language,
