@@ -79,7 +79,7 @@ AllowanceChoice choose_allowances(AllowanceMode requested,
 // Whether a report must keep span attribute `key`: the lifecycle reads it (order ids, order type,
 // status, messaging, HTTP, addresses, errors, the mapping rules' keys) or the redactor
 // learns personal data from it (deny-listed keys). Everything else can be dropped while
-// decoding (source::AttributeFilterSink).
+// decoding (source::PackedSpans, given this as its filter).
 bool report_needs_attribute(std::string_view key, const lifecycle::Definition& definition,
                             const Redactor& redactor);
 

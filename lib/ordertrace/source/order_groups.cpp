@@ -220,21 +220,6 @@ std::vector<OrderGroup> group_by_order(const PackedSpans& spans,
   return group_spans(view, extra_order_ids);
 }
 
-void AttributeFilterSink::on_span(model::Span&& span) {
-  auto& attributes = span.attributes;
-  attributes.erase(std::remove_if(attributes.begin(), attributes.end(),
-                                  [&](const model::Attribute& a) {
-                                    auto it = m_decided.find(a.key);
-                                    if (it == m_decided.end()) {
-                                      it = m_decided.emplace(a.key, m_keep(a.key)).first;
-                                    }
-                                    return !it->second;
-                                  }),
-                   attributes.end());
-  attributes.shrink_to_fit();
-  m_next.on_span(std::move(span));
-}
-
 void decode_files(std::span<const std::filesystem::path> files, decode::SpanSink& sink) {
   for (const auto& path : files) {
     try {

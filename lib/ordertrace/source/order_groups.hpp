@@ -11,10 +11,8 @@
 
 #include <cstddef>
 #include <filesystem>
-#include <functional>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace ordertrace::source {
@@ -36,23 +34,6 @@ std::vector<OrderGroup> group_by_order(std::span<const model::Span> spans,
 // span: the indexes are the store's.
 std::vector<OrderGroup> group_by_order(const PackedSpans& spans,
                                        std::span<const std::string> extra_order_ids = {});
-
-// Passes each span on to `next` with only the span attributes `keep` accepts (events,
-// links and resources as they are). A report holds every span of its window in memory,
-// and most attributes (SQL text, thread names) serve neither the lifecycle nor the
-// redactor, so they are dropped as the spans are decoded.
-class AttributeFilterSink final : public decode::SpanSink {
-public:
-  AttributeFilterSink(decode::SpanSink& next, std::function<bool(std::string_view)> keep)
-      : m_next(next), m_keep(std::move(keep)) {}
-  void on_span(model::Span&& span) override;
-
-private:
-  decode::SpanSink& m_next;
-  std::function<bool(std::string_view)> m_keep;
-  // A trace set uses few distinct keys: each is judged once.
-  std::unordered_map<std::string, bool> m_decided;
-};
 
 // Decodes each file (format detected per file, "-" for stdin) into `sink`. Throws
 // InputError naming the file on the first unreadable or malformed one.

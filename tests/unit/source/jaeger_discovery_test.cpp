@@ -174,20 +174,5 @@ TEST(GroupByOrder, FollowsLinksButNotIntoOtherOrders) {
   EXPECT_TRUE(groups[2].spans.empty());
 }
 
-TEST(AttributeFilterSink, KeepsOnlyTheAcceptedAttributes) {
-  using namespace ordertrace::testing;
-  SpanBuilder b;
-  b.add(1, "mes", "x", k_t0, k_second).order("A").attr("db.statement", std::string("SELECT 1"));
-  struct Collect final : decode::SpanSink {
-    std::vector<model::Span> spans;
-    void on_span(model::Span&& span) override { spans.push_back(std::move(span)); }
-  } collect;
-  AttributeFilterSink filter(collect, [](std::string_view key) { return key == "order.id"; });
-  filter.on_span(model::Span(b.spans().front()));
-  ASSERT_EQ(collect.spans.size(), 1U);
-  ASSERT_EQ(collect.spans[0].attributes.size(), 1U);
-  EXPECT_EQ(collect.spans[0].attributes[0].key, "order.id");
-}
-
 } // namespace
 } // namespace ordertrace::source
